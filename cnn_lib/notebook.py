@@ -35,8 +35,8 @@ def set_seed(seed: int = DEFAULT_SEED) -> int:
     return seed
 
 
-def setup_notebook(seed: int = DEFAULT_SEED) -> int:
-    """Seed everything, apply the course's plot style and print one status line; return the seed."""
+def setup_notebook(seed: int = DEFAULT_SEED) -> None:
+    """Seed everything, apply the course's plot style and print one status line."""
     from cnn_lib import __version__
     from cnn_lib.viz import apply_style
 
@@ -44,7 +44,6 @@ def setup_notebook(seed: int = DEFAULT_SEED) -> int:
     apply_style()
     mode = "quick (CI=true: short loops, same cells)" if QUICK else "full"
     print(f"cnn_lib {__version__} · seed {seed} · {mode} run")
-    return seed
 
 
 def show_source(obj) -> object:
@@ -55,3 +54,20 @@ def show_source(obj) -> object:
     from IPython.display import Code
 
     return Code(inspect.getsource(obj), language="python")
+
+
+def environment_report() -> dict[str, str]:
+    """Return the versions of the packages the course uses and the accelerator torch sees."""
+    import importlib.metadata
+    import platform
+
+    from cnn_lib.device import describe_device, pick_device
+
+    report = {"python": platform.python_version()}
+    for package in ("cnn-lib", "numpy", "torch", "matplotlib", "ipywidgets", "scikit-learn"):
+        try:
+            report[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            report[package] = "not installed"
+    report["device"] = describe_device(pick_device())
+    return report

@@ -1,0 +1,57 @@
+"""Package metadata: environment.yml names what pyproject.toml names; importing has no side effects."""
+
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CONDA_NAMES = {"pytorch": "torch"}  # conda package name → PyPI name
+
+
+def requirement_name(spec: str) -> str:
+    return re.split(r"[<>=!~ \[;]", spec.strip(), maxsplit=1)[0].lower()
+
+
+def test_environment_yml_names_the_same_packages_as_pyproject_core_and_lab():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pip_names = {requirement_name(s) for s in project["dependencies"]}
+    pip_names |= {requirement_name(s) for s in project["optional-dependencies"]["lab"]}
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda_specs = [s for s in environment["dependencies"] if isinstance(s, str)]
+    conda_names = {CONDA_NAMES.get(n, n) for n in map(requirement_name, conda_specs)}
+    assert conda_names - {"python", "pip"} == pip_names
+
+
+def test_environment_yml_uses_the_same_version_bounds_as_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    specs = project["dependencies"] + project["optional-dependencies"]["lab"]
+    bounds = {requirement_name(s): s[len(requirement_name(s)) :] for s in specs}
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    for spec in (s for s in environment["dependencies"] if isinstance(s, str)):
+        name = CONDA_NAMES.get(requirement_name(spec), requirement_name(spec))
+        if name in bounds:
+            assert spec[len(requirement_name(spec)) :] == bounds[name], spec
+
+
+def test_importing_cnn_lib_prints_nothing_and_loads_no_plotting_or_torch():
+    code = (
+        "import sys, cnn_lib, cnn_lib.arithmetic;"
+        "print(sorted(m for m in ('torch', 'matplotlib.pyplot') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+    assert result.stderr == ""
+
+
+def test_quick_run_follows_ci_environment_variable():
+    code = "import cnn_lib; print(cnn_lib.QUICK)"
+    for value, expected in (("true", "True"), ("", "False")):
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+            env={"CI": value, "PATH": ""},
+        )
+        assert result.stdout.strip() == expected
