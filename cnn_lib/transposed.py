@@ -1,0 +1,172 @@
+"""Transposed convolution computed three ways, for teaching, plus the checkerboard overlap map.
+
+Symbols, as in the notebooks: ``k`` kernel size, ``s`` stride, ``p`` padding,
+``d`` dilation, ``output_padding`` the extra rows/columns on the bottom/right.
+All three routes take ``x`` (N, C_in, H, W) and ``w`` (C_in, C_out, kH, kW), the
+layout of ``torch.nn.functional.conv_transpose2d``, and return the same numbers:
+
+1. :func:`transposed_by_scatter` — every input pixel stamps a scaled copy of the
+   kernel onto the output; overlapping stamps add up.
+2. :func:`transposed_by_zero_insertion` — insert s−1 zeros between input pixels,
+   pad by d(k−1)−p, and run an ordinary stride-1 convolution with the flipped
+   kernel (input and output channels swapped).
+3. :func:`transposed_by_matrix` — multiply by Cᵀ, the transpose of the matrix of
+   the convolution that maps the output size back to the input size.
+
+The fast version used elsewhere is :func:`cnn_lib.ops.conv_transpose2d`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cnn_lib.arithmetic import conv_output_size, transposed_output_size
+from cnn_lib.ops import conv2d, conv_matrix, conv_transpose2d
+from cnn_lib.ops_checks import Pair, as_images, as_pair, as_weights, output_sizes
+
+__all__ = [
+    "transposed_by_scatter",
+    "zero_insert",
+    "transposed_padding",
+    "transposed_by_zero_insertion",
+    "transposed_by_matrix",
+    "overlap_count",
+]
+
+
+def _check(x, w, stride, padding, output_padding, dilation):
+    """Return validated (x, w, s, p, output_padding, d, (H_out, W_out)) for one of the routes."""
+    x = as_images(x)
+    w = as_weights(w, x.shape[1], 0, "(C_in, C_out, kH, kW)")
+    s, p = as_pair("stride", stride, 1), as_pair("padding", padding, 0)
+    extra, d = as_pair("output_padding", output_padding, 0), as_pair("dilation", dilation, 1)
+    (height, width), (kh, kw) = x.shape[2:], w.shape[2:]
+    out_size = output_sizes(
+        transposed_output_size,
+        (height, kh, s[0], p[0], d[0], extra[0]),
+        (width, kw, s[1], p[1], d[1], extra[1]),
+    )
+    return x, w, s, p, extra, d, out_size
+
+
+def transposed_by_scatter(
+    x: np.ndarray,
+    w: np.ndarray,
+    stride: int | Pair = 1,
+    padding: int | Pair = 0,
+    output_padding: int | Pair = 0,
+    dilation: int | Pair = 1,
+) -> np.ndarray:
+    """Return the transposed convolution as a sum of kernel copies, one per input pixel (plain loops)."""
+    x, w, s, p, _, d, (out_h, out_w) = _check(x, w, stride, padding, output_padding, dilation)
+    batch, in_channels, height, width = x.shape
+    kh, kw = w.shape[2:]
+    # The canvas before padding crops p from every side (output_padding is inside it).
+    canvas = np.zeros((batch, w.shape[1], out_h + 2 * p[0], out_w + 2 * p[1]), np.result_type(x, w))
+    for n in range(batch):
+        for c in range(in_channels):
+            for row in range(height):
+                for col in range(width):
+                    top, left = row * s[0], col * s[1]
+                    # The stamp: the kernel scaled by this pixel, its taps d apart.
+                    rows = slice(top, top + d[0] * (kh - 1) + 1, d[0])
+                    cols = slice(left, left + d[1] * (kw - 1) + 1, d[1])
+                    canvas[n, :, rows, cols] += x[n, c, row, col] * w[c]
+    return canvas[:, :, p[0] : p[0] + out_h, p[1] : p[1] + out_w]
+
+
+def zero_insert(x: np.ndarray, stride: int | Pair) -> np.ndarray:
+    """Return ``x`` (N, C, H, W) with s−1 zeros inserted between neighbouring pixels: (N, C, (H−1)s+1, (W−1)s+1)."""
+    x = as_images(x)
+    s = as_pair("stride", stride, 1)
+    height, width = x.shape[2:]
+    out = np.zeros((*x.shape[:2], (height - 1) * s[0] + 1, (width - 1) * s[1] + 1), x.dtype)
+    out[:, :, :: s[0], :: s[1]] = x
+    return out
+
+
+def transposed_padding(k: int, p: int = 0, d: int = 1) -> int:
+    """Return ``d(k−1) − p``: the padding of the equivalent stride-1 convolution (negative means crop)."""
+    k = as_pair("k", k, 1)[0]
+    p, d = as_pair("p", p, 0)[0], as_pair("d", d, 1)[0]
+    return d * (k - 1) - p
+
+
+def _pad_or_crop(x: np.ndarray, before: Pair, after: Pair) -> np.ndarray:
+    """Return ``x`` with zeros added (positive amounts) or rows/columns removed (negative amounts)."""
+    widths = [(0, 0), (0, 0)] + [(max(b, 0), max(a, 0)) for b, a in zip(before, after, strict=True)]
+    x = np.pad(x, widths)
+    height, width = x.shape[2:]
+    top, left = max(-before[0], 0), max(-before[1], 0)
+    return x[:, :, top : height - max(-after[0], 0), left : width - max(-after[1], 0)]
+
+
+def transposed_by_zero_insertion(
+    x: np.ndarray,
+    w: np.ndarray,
+    stride: int | Pair = 1,
+    padding: int | Pair = 0,
+    output_padding: int | Pair = 0,
+    dilation: int | Pair = 1,
+) -> np.ndarray:
+    """Return the transposed convolution as zero insertion, padding d(k−1)−p, and a stride-1 convolution.
+
+    The convolution uses the kernel flipped in both directions, with its input and
+    output channels swapped. When d(k−1)−p < 0 the grid is cropped instead of
+    padded; ``output_padding`` adds rows/columns on the bottom/right only.
+    """
+    x, w, s, p, extra, d, _ = _check(x, w, stride, padding, output_padding, dilation)
+    kh, kw = w.shape[2:]
+    before = (d[0] * (kh - 1) - p[0], d[1] * (kw - 1) - p[1])
+    after = (before[0] + extra[0], before[1] + extra[1])
+    grid = _pad_or_crop(zero_insert(x, s), before, after)
+    flipped = np.ascontiguousarray(w[:, :, ::-1, ::-1].transpose(1, 0, 2, 3))
+    return conv2d(grid, flipped, stride=1, padding=0, dilation=d)
+
+
+def transposed_by_matrix(
+    x: np.ndarray,
+    w: np.ndarray,
+    stride: int | Pair = 1,
+    padding: int | Pair = 0,
+    output_padding: int | Pair = 0,
+    dilation: int | Pair = 1,
+) -> np.ndarray:
+    """Return the transposed convolution as Cᵀ @ x, where C is the matrix of the matching convolution.
+
+    C belongs to the convolution with the same k, s, p, d (weights read as
+    (C_out, C_in, kH, kW) = w's shape) that maps the transposed output's size back
+    to the input's size; ``cnn_lib.ops.conv_matrix`` builds it densely.
+    """
+    x, w, s, p, _, d, (out_h, out_w) = _check(x, w, stride, padding, output_padding, dilation)
+    batch, in_channels, height, width = x.shape
+    out_channels = w.shape[1]
+    matrix = conv_matrix(w, (out_channels, out_h, out_w), stride=s, padding=p, dilation=d)
+    # With output_padding ≥ s (allowed when d > s) the convolution has extra output
+    # rows that the transposed input does not have: keep only C's first H×W rows.
+    rows_h, rows_w = output_sizes(
+        conv_output_size,
+        (out_h, w.shape[2], s[0], p[0], d[0]),
+        (out_w, w.shape[3], s[1], p[1], d[1]),
+    )
+    matrix = matrix.reshape(in_channels, rows_h, rows_w, -1)[:, :height, :width]
+    flat = x.reshape(batch, -1) @ matrix.reshape(in_channels * height * width, -1)
+    return flat.reshape(batch, out_channels, out_h, out_w)
+
+
+def overlap_count(
+    i: int, k: int, s: int = 1, p: int = 0, d: int = 1, output_padding: int = 0
+) -> np.ndarray:
+    """Return an (o, o) integer map: how many kernel taps of a transposed convolution land on each output pixel.
+
+    Uneven counts are the "checkerboard" a transposed convolution imprints on its
+    output. They are even in the interior when s divides k (and d = 1), but the
+    borders still see fewer copies (e.g. k = 4, s = 2).
+    """
+    i = as_pair("i", i, 1)[0]
+    k = as_pair("k", k, 1)[0]
+    ones, kernel = np.ones((1, 1, i, i)), np.ones((1, 1, k, k))
+    counts = conv_transpose2d(
+        ones, kernel, stride=s, padding=p, output_padding=output_padding, dilation=d
+    )
+    return np.rint(counts[0, 0]).astype(int)
