@@ -1,0 +1,1 @@
+"""Browser tests: the notebooks' explorers driven in JupyterLab + headless Chromium."""
