@@ -139,8 +139,9 @@ def grid(
 ) -> str:
     """Return a fragment drawing a grid of cells, with each value written in its cell.
 
-    ``values`` is a 2-D array (or ``None`` with ``shape=(rows, cols)`` for an
-    empty grid). ``fills`` gives per-cell colours: a 2-D array of colour strings
+    ``values`` is a 2-D array of numbers (an object array may also hold strings,
+    written as they are, and ``None`` for an empty cell), or ``None`` with
+    ``shape=(rows, cols)`` for an empty grid. ``fills`` gives per-cell colours: a 2-D array of colour strings
     (``None`` entries keep ``fill``) or a ``{(row, col): colour}`` mapping. The
     outer ``padding`` rings of cells are shaded with ``padding_fill`` (pass the
     padded array as ``values``, so the padding's zeros are written in).
@@ -174,12 +175,22 @@ def grid(
                 f'<rect x="{left:g}" y="{top:g}" width="{cell:g}" height="{cell:g}" '
                 f'fill="{colour}" stroke="#666666" stroke-width="1"/>'
             )
-            if values is not None:
-                text = format_number(values[row, col], digits)
+            text = _cell_text(values, row, col, digits)
+            if text:
                 parts.append(
                     label(left + cell / 2, top + cell / 2 + size * 0.36, text, size, text_colour)
                 )
     return "".join(parts)
+
+
+def _cell_text(values, row: int, col: int, digits: int) -> str:
+    """Return the text of one cell: a number formatted short, a string as is, None as nothing."""
+    if values is None:
+        return ""
+    value = values[row, col]
+    if value is None or isinstance(value, str):
+        return value or ""
+    return format_number(value, digits)
 
 
 def _fill_lookup(fills, rows: int, cols: int):

@@ -1,0 +1,254 @@
+"""Figures of a convolution as SVG strings: the output-size picture and one step of the sliding window.
+
+Pure functions built from :mod:`cnn_lib.drawing` primitives; the explorers in
+:mod:`cnn_lib.widgets.conv` show them live and the notebooks show them as static
+figures. Symbols: ``i`` input size, ``k`` kernel size, ``s`` stride, ``p`` padding,
+``d`` dilation (square inputs and kernels).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cnn_lib.arithmetic import conv_output_size, effective_kernel_size
+from cnn_lib.drawing import (
+    CELL,
+    array_to_png,
+    arrow,
+    dilated_window,
+    format_number,
+    grid,
+    label,
+    svg,
+    tint,
+    value_fills,
+    window,
+)
+from cnn_lib.ops import conv2d
+from cnn_lib.viz import (
+    HIGHLIGHT_COLOR,
+    INPUT_COLOR,
+    KERNEL_COLOR,
+    OUTPUT_COLOR,
+    TEXT_COLOR,
+)
+
+__all__ = [
+    "draw_conv_arithmetic",
+    "draw_conv_step",
+    "draw_padded_input",
+    "feature_map_png",
+    "window_positions",
+]
+
+GRID_PIXELS = 330  # the padded input is drawn at most this wide, so the figure never jumps
+
+
+def window_positions(i: int, k: int, s: int = 1, p: int = 0, d: int = 1) -> list[int]:
+    """Return the padded-input coordinate where each window starts along one axis: 0, s, 2s, …"""
+    return [index * s for index in range(conv_output_size(i, k, s, p, d))]
+
+
+def _padded_labels(i: int, p: int) -> np.ndarray:
+    """Return an (i+2p)² object array: "0" in the padding, empty inside (the input's values do not matter here)."""
+    size = i + 2 * p
+    labels = np.full((size, size), "0", dtype=object)
+    labels[p : p + i, p : p + i] = None
+    return labels
+
+
+def draw_padded_input(
+    i: int, p: int = 0, *, x: float = 10, y: float = 10, cell: float = CELL
+) -> str:
+    """Return a fragment of the padded input: i×i input cells, p rings of zero padding shaded."""
+    inside = {(r, c): tint(INPUT_COLOR, 0.18) for r in range(p, p + i) for c in range(p, p + i)}
+    return grid(
+        _padded_labels(i, p), x=x, y=y, cell=cell, fills=inside, padding=p, font_size=cell * 0.38
+    )
+
+
+def _coverage(i: int, k: int, s: int, p: int, d: int, positions: list[int]) -> np.ndarray:
+    """Return a boolean (i+2p) vector: which padded rows some kernel tap touches."""
+    covered = np.zeros(i + 2 * p, dtype=bool)
+    for start in positions:
+        covered[start : start + d * (k - 1) + 1 : d] = True
+    return covered
+
+
+def draw_conv_arithmetic(i: int = 7, k: int = 3, s: int = 2, p: int = 1, d: int = 1) -> str:
+    """Return an SVG of a convolution's sizes: padded input, every window the stride visits, output grid.
+
+    Above the input, one bar per window position (along the columns) shows where
+    each window starts and how far it reaches; the rows/columns no window touches
+    stay white. The first window is highlighted and an arrow leads to output
+    cell (0, 0). Raises ValueError (from :func:`conv_output_size`) if no window fits.
+    """
+    o = conv_output_size(i, k, s, p, d)
+    size, span = i + 2 * p, effective_kernel_size(k, d)
+    positions = window_positions(i, k, s, p, d)
+    cell = min(CELL, GRID_PIXELS / size)
+    bar_step = min(8.0, 90 / len(positions))
+    left, top = 30, 40 + bar_step * len(positions)
+    parts = [label(left, 16, f"input {i}×{i}, padded to {size}×{size}", 13, INPUT_COLOR, "start")]
+    for index, start in enumerate(positions):
+        bar_y = top - 6 - bar_step * (len(positions) - index)
+        parts.append(
+            f'<rect x="{left + start * cell:g}" y="{bar_y:g}" width="{span * cell:g}" '
+            f'height="{max(bar_step - 2, 2):g}" fill="{KERNEL_COLOR}" rx="2"/>'
+        )
+    parts.append(draw_padded_input(i, p, x=left, y=top, cell=cell))
+    # Shade rows and columns that no kernel tap touches: the pixels the stride (and floor) skips.
+    covered = _coverage(i, k, s, p, d, positions)
+    for index in np.flatnonzero(~covered):
+        parts.append(_skipped_band(index, size, left, top, cell))
+    parts.append(dilated_window(0, 0, k, d, x=left, y=top, cell=cell))
+    out_cell = min(CELL, 220 / o)
+    out_x, out_y = left + size * cell + 70, top
+    fills = {(0, 0): tint(HIGHLIGHT_COLOR, 0.45)}
+    parts.append(
+        grid(
+            shape=(o, o), x=out_x, y=out_y, cell=out_cell, fill=tint(OUTPUT_COLOR, 0.3), fills=fills
+        )
+    )
+    parts.append(label(out_x, out_y - 10, f"output {o}×{o}", 13, OUTPUT_COLOR, "start"))
+    parts.append(
+        arrow(
+            left + span * cell + 4, top + cell / 2, out_x - 4, out_y + out_cell / 2, HIGHLIGHT_COLOR
+        )
+    )
+    starts = ", ".join(map(str, positions[:8])) + (" …" if len(positions) > 8 else "")
+    notes = [f"bars: the {len(positions)} window positions per row, starting at {starts}"]
+    if not covered.all():
+        notes.append("dashed: rows and columns that no kernel tap touches")
+    for index, note in enumerate(notes):
+        parts.append(
+            label(left, top + size * cell + 20 + 16 * index, note, 12, TEXT_COLOR, "start")
+        )
+    width = max(out_x + o * out_cell + 20, left + 400)
+    return svg(
+        parts, width, top + size * cell + 20 + 16 * len(notes), title="convolution output size"
+    )
+
+
+def _skipped_band(index: int, size: int, left: float, top: float, cell: float) -> str:
+    """Return hatch-free white marks on the edges of a row and column that no window touches."""
+    mark = f'fill="none" stroke="{HIGHLIGHT_COLOR}" stroke-width="1.5" stroke-dasharray="3 3"'
+    return (
+        f'<rect x="{left + index * cell + 2:g}" y="{top + 2:g}" width="{cell - 4:g}" height="{size * cell - 4:g}" {mark}/>'
+        f'<rect x="{left + 2:g}" y="{top + index * cell + 2:g}" width="{size * cell - 4:g}" height="{cell - 4:g}" {mark}/>'
+    )
+
+
+def draw_conv_step(x, w, position: int, *, cell: float = CELL) -> str:
+    """Return an SVG of one step of a stride-1, unpadded convolution of a small grid ``x`` with kernel ``w``.
+
+    ``position`` counts windows row by row (0 is the top-left). Shown: the input
+    with the window highlighted, the kernel, the element-wise products, their sum
+    and the output grid filled up to this position.
+    """
+    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    if x.ndim != 2 or w.ndim != 2 or w.shape[0] != w.shape[1]:
+        raise ValueError(
+            f"x must be a 2-D grid and w a square kernel; got shapes {x.shape} and {w.shape}."
+        )
+    out = conv2d(x[None, None], w[None, None])[0, 0]
+    rows, cols = out.shape
+    if not (isinstance(position, (int, np.integer)) and 0 <= position < rows * cols):
+        raise ValueError(
+            f"position must be a whole number from 0 to {rows * cols - 1}, got {position!r}."
+        )
+    row, col = divmod(int(position), cols)
+    k = w.shape[0]
+    patch = x[row : row + k, col : col + k]
+    products = patch * w
+    top, left = 34, 10
+    kernel_x = left + x.shape[1] * cell + 40
+    product_cell = cell * 1.6
+    product_x = kernel_x + k * cell + 40
+    output_x = product_x + k * product_cell + 70
+    parts = [
+        label(left, 20, f"input {x.shape[0]}×{x.shape[1]}", 13, INPUT_COLOR, "start"),
+        grid(x, x=left, y=top, cell=cell, fills=_window_fills(x.shape, row, col, k)),
+        window(row, col, k, x=left, y=top, cell=cell),
+        label(kernel_x, 20, "kernel", 13, KERNEL_COLOR, "start"),
+        grid(w, x=kernel_x, y=top, cell=cell, fill=tint(KERNEL_COLOR, 0.35)),
+        label(kernel_x - 20, top + k * cell / 2 + 6, "⊙", 18),
+        label(product_x - 20, top + k * cell / 2 + 6, "=", 18),
+        label(product_x, 20, "products", 13, TEXT_COLOR, "start"),
+        grid(
+            _product_text(patch, w),
+            x=product_x,
+            y=top,
+            cell=product_cell,
+            fills=value_fills(products, KERNEL_COLOR),
+            font_size=11,
+        ),
+        label(
+            product_x + k * product_cell / 2,
+            top + k * product_cell + 20,
+            f"sum = {format_number(products.sum())} → output[{row}, {col}]",
+            14,
+            HIGHLIGHT_COLOR,
+            bold=True,
+        ),
+        label(output_x, 20, f"output {rows}×{cols}", 13, OUTPUT_COLOR, "start"),
+        grid(
+            _filled_output(out, position),
+            x=output_x,
+            y=top,
+            cell=cell,
+            fills=_output_fills(out.shape, row, col, position),
+        ),
+        arrow(
+            product_x + k * product_cell + 6,
+            top + k * product_cell / 2,
+            output_x - 4,
+            top + row * cell + cell / 2,
+            HIGHLIGHT_COLOR,
+        ),
+    ]
+    height = top + max(x.shape[0] * cell, k * product_cell + 30) + 12
+    return svg(parts, output_x + cols * cell + 12, height, title="one step of a convolution")
+
+
+def _product_text(patch: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Return 'a·b' strings for each element-wise product of the window and the kernel."""
+    text = np.empty(patch.shape, dtype=object)
+    for index, value in np.ndenumerate(patch):
+        weight = format_number(w[index])
+        text[index] = f"{format_number(value)}·" + (f"({weight})" if w[index] < 0 else weight)
+    return text
+
+
+def _window_fills(shape: tuple[int, int], row: int, col: int, k: int) -> np.ndarray:
+    fills = np.full(shape, tint(INPUT_COLOR, 0.15), dtype=object)
+    fills[row : row + k, col : col + k] = tint(HIGHLIGHT_COLOR, 0.3)
+    return fills
+
+
+def _filled_output(out: np.ndarray, position: int) -> np.ndarray:
+    """Return the output grid with values up to ``position`` and empty cells after it."""
+    values = np.empty(out.shape, dtype=object)
+    flat = values.reshape(-1)
+    flat[: position + 1] = [format_number(v) for v in out.reshape(-1)[: position + 1]]
+    return values
+
+
+def _output_fills(shape: tuple[int, int], row: int, col: int, position: int) -> np.ndarray:
+    fills = np.full(shape, "#ffffff", dtype=object)
+    fills.reshape(-1)[:position] = tint(OUTPUT_COLOR, 0.3)
+    fills[row, col] = tint(HIGHLIGHT_COLOR, 0.45)
+    return fills
+
+
+def feature_map_png(feature_map, w=None) -> bytes:
+    """Return PNG bytes of a feature map, shown the way its kernel asks.
+
+    A kernel whose weights sum to about 0 (an edge detector) gives signed
+    responses: 0 becomes mid-grey, strong ± responses black/white. Otherwise
+    (blurs, sharpen, identity) the map is an image again, clipped to [0, 1].
+    """
+    feature_map = np.asarray(feature_map, dtype=float)
+    if w is not None and abs(float(np.sum(w))) < 1e-6:
+        return array_to_png(feature_map, symmetric=True)
+    return array_to_png(feature_map, vmin=0.0, vmax=1.0)
