@@ -65,8 +65,14 @@ def effective_kernel_size(k: int, d: int = 1) -> int:
 
 def _symbols(latex: bool) -> dict[str, str]:
     if latex:
-        return {"times": r" \cdot ", "minus": " - ", "lfloor": r"\left\lfloor ",
-                "rfloor": r" \right\rfloor", "lceil": r"\left\lceil ", "rceil": r" \right\rceil"}
+        return {
+            "times": r" \cdot ",
+            "minus": " - ",
+            "lfloor": r"\left\lfloor ",
+            "rfloor": r" \right\rfloor",
+            "lceil": r"\left\lceil ",
+            "rceil": r" \right\rceil",
+        }
     return {"times": "·", "minus": " − ", "lfloor": "⌊", "rfloor": "⌋", "lceil": "⌈", "rceil": "⌉"}
 
 
@@ -139,9 +145,10 @@ def substituted_formula(
     text = f"o = {left}{fraction}{right} + 1 = {_format_number(result, latex)}"
     if use_ceil and (result - 1) * s >= i + p:
         drop = " - 1" if latex else " − 1"
-        text = (
-            f"o = {left}{fraction}{right} + 1{drop} = {_format_number(result - 1, latex)}"
-            + ("" if latex else "  (the last window would start in the right padding, so it is dropped)")
+        text = f"o = {left}{fraction}{right} + 1{drop} = {_format_number(result - 1, latex)}" + (
+            ""
+            if latex
+            else "  (the last window would start in the right padding, so it is dropped)"
         )
     return text
 
@@ -236,3 +243,25 @@ def pool_output_size(
         )
     return result
 
+
+# ----------------------------------------------------------------------------
+# Past one layer: receptive fields and layer costs live in their own modules and
+# are re-exported here lazily, so importing this module stays free of torch and
+# of circular imports (receptive_field.py imports the size functions above).
+# ----------------------------------------------------------------------------
+
+# Defined by the module __getattr__ below, which ruff cannot see.
+__all__ += ["receptive_field", "layer_cost"]  # noqa: F822
+
+
+def __getattr__(name: str):
+    """Return ``receptive_field`` or ``layer_cost`` from their modules on first use."""
+    if name == "receptive_field":
+        from cnn_lib.receptive_field import receptive_field
+
+        return receptive_field
+    if name == "layer_cost":
+        from cnn_lib.layer_cost import layer_cost
+
+        return layer_cost
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -42,3 +42,25 @@ def load_photo(gray: bool = True, size: int | None = None) -> np.ndarray:
         left, top = (width - side) // 2, (height - side) // 4
         image = image.crop((left, top, left + side, top + side)).resize((size, size), Image.LANCZOS)
     return np.asarray(image, dtype=np.float64) / 255.0
+
+
+def resize_images(images: np.ndarray, size: int) -> np.ndarray:
+    """Return ``images`` (N, H, W) resized to (N, size, size) by bilinear interpolation, as float32.
+
+    The digits are 8×8; networks that want more pixels (notebook 05 at 16×16, the
+    DCGAN at 32×32) see the same strokes, smoothly enlarged.
+    """
+    import torch
+    import torch.nn.functional as F
+
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise ValueError(f"size must be a positive whole number of pixels, got {size!r}.")
+    images = np.asarray(images, dtype=np.float32)
+    if images.ndim != 3:
+        raise ValueError(f"images must have shape (N, H, W), got shape {images.shape}.")
+    if images.shape[1:] == (size, size):
+        return images.copy()
+    tensor = torch.from_numpy(images)[:, None]
+    resized = F.interpolate(tensor, size=(size, size), mode="bilinear", align_corners=False)
+    # Bilinear weights are a convex combination, so values stay within the input's range.
+    return resized[:, 0].numpy()

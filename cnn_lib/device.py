@@ -10,9 +10,7 @@ DEVICE_CHOICES = ("auto", "cuda", "mps", "cpu")
 def pick_device(preference: str = "auto") -> torch.device:
     """Return the device to train on: the fastest available for ``"auto"``, else the one named."""
     if preference not in DEVICE_CHOICES:
-        raise ValueError(
-            f"device must be one of {', '.join(DEVICE_CHOICES)}, got {preference!r}."
-        )
+        raise ValueError(f"device must be one of {', '.join(DEVICE_CHOICES)}, got {preference!r}.")
     mps_available = hasattr(torch.backends, "mps") and torch.backends.mps.is_available()
     if preference == "auto":
         if torch.cuda.is_available():
@@ -24,7 +22,9 @@ def pick_device(preference: str = "auto") -> torch.device:
             "Runtime → Change runtime type → GPU, or use device='auto'."
         )
     if preference == "mps" and not mps_available:
-        raise ValueError("device='mps' was asked for but this machine has no Apple GPU; use 'auto'.")
+        raise ValueError(
+            "device='mps' was asked for but this machine has no Apple GPU; use 'auto'."
+        )
     return torch.device(preference)
 
 

@@ -48,7 +48,9 @@ def test_setup_cell_installs_from_the_repository_url_in_pyproject():
     assert f"git+{repository_url()}" in setup_source()
 
 
-@pytest.mark.parametrize("heading", ["## You will learn", "## You should know", "## Exercises", "## Summary"])
+@pytest.mark.parametrize(
+    "heading", ["## You will learn", "## You should know", "## Exercises", "## Summary"]
+)
 def test_notebook_has_the_standard_sections(notebook_path, heading):
     notebook = nbformat.read(notebook_path, as_version=4)
     assert re.search(rf"^{re.escape(heading)}\s*$", markdown(notebook), flags=re.MULTILINE)

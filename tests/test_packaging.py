@@ -3,9 +3,9 @@
 import re
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
+import tomllib
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,7 +42,9 @@ def test_importing_cnn_lib_prints_nothing_and_loads_no_plotting_or_torch():
         "import sys, cnn_lib, cnn_lib.arithmetic;"
         "print(sorted(m for m in ('torch', 'matplotlib.pyplot') if m in sys.modules))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"
     assert result.stderr == ""
 
@@ -51,7 +53,10 @@ def test_quick_run_follows_ci_environment_variable():
     code = "import cnn_lib; print(cnn_lib.QUICK)"
     for value, expected in (("true", "True"), ("", "False")):
         result = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
             env={"CI": value, "PATH": ""},
         )
         assert result.stdout.strip() == expected

@@ -8,10 +8,10 @@ notebook against the same definitions.
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
 import nbformat
+import tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -58,7 +58,9 @@ def setup_source() -> str:
 
 def colab_badge(filename: str) -> str:
     """Return the markdown 'Open in Colab' badge for notebooks/<filename>."""
-    target = f"https://colab.research.google.com/github/{github_path()}/blob/main/notebooks/{filename}"
+    target = (
+        f"https://colab.research.google.com/github/{github_path()}/blob/main/notebooks/{filename}"
+    )
     return f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({target})"
 
 
@@ -78,7 +80,9 @@ def navigation(filename: str) -> str:
 def opening_cells(filename: str, title: str, paragraph: str, learn: list[str], know: list[str]):
     """Return the first three cells: title + paragraph + badge, the setup cell, the goals."""
     number = filename[:2]
-    head = f"# {number} · {title}\n\n{navigation(filename)}\n\n{paragraph}\n\n{colab_badge(filename)}"
+    head = (
+        f"# {number} · {title}\n\n{navigation(filename)}\n\n{paragraph}\n\n{colab_badge(filename)}"
+    )
     goals = "## You will learn\n\n" + "\n".join(f"- {item}" for item in learn)
     goals += "\n\n## You should know\n\n" + "\n".join(f"- {item}" for item in know)
     return [
