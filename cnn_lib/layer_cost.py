@@ -1,0 +1,269 @@
+"""What a layer costs: parameters, multiply-accumulates and output activations.
+
+Counts are for one example (``input_shape`` has no batch dimension): ``(C, H, W)``
+for 2-D layers, ``(…, features)`` for ``Linear``. A multiply-accumulate (MAC) is
+one ``a·b + c``; PyTorch's ``FlopCounterMode`` counts it as two FLOPs.
+
+- Convolution: every output value is a dot product over ``C_in/groups · k_h · k_w``
+  inputs, so ``MACs = C_out·H_out·W_out · C_in/groups · k_h·k_w`` (padding taps
+  included, as in the hardware and in ``FlopCounterMode``).
+- Transposed convolution: every input value is scattered into ``C_out/groups ·
+  k_h·k_w`` outputs, so ``MACs = C_in·H_in·W_in · C_out/groups · k_h·k_w``.
+- Average pooling is a convolution with fixed weights ``1/(k_h·k_w)``: one MAC per
+  window tap. Max pooling multiplies nothing; it makes ``k_h·k_w − 1`` comparisons
+  per output (the ``comparisons`` column). BatchNorm at inference folds into one
+  multiply-add per value, ``y = a·x + b``.
+- Activations, Dropout, Flatten and Identity cost nothing here (an activation is
+  a comparison or a lookup, not a MAC).
+
+Importing this module does not import torch.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+from cnn_lib.arithmetic import (
+    _check_int,
+    conv_output_size,
+    pool_output_size,
+    transposed_output_size,
+)
+
+__all__ = ["LayerCost", "layer_cost", "model_cost", "cost_table"]
+
+
+@dataclass(frozen=True)
+class LayerCost:
+    """One layer's cost for one example: weights, arithmetic and the values it outputs."""
+
+    name: str
+    output_shape: tuple[int, ...]
+    parameters: int
+    macs: int
+    activations: int
+    comparisons: int = 0
+
+
+_FREE_MODULES = ("Identity", "Flatten", "Unflatten")
+_FREE_PACKAGES = ("torch.nn.modules.activation", "torch.nn.modules.dropout")
+
+
+def _pair(value) -> tuple[int, int]:
+    return tuple(value) if isinstance(value, tuple) else (value, value)
+
+
+def _check_shape(input_shape, length: int | None, what: str) -> tuple[int, ...]:
+    """Return ``input_shape`` as a tuple of positive ints, or raise naming the parameter."""
+    if not isinstance(input_shape, (tuple, list)) or (length and len(input_shape) != length):
+        raise ValueError(
+            f"input_shape must be {what} for one example (no batch dimension), got {input_shape!r}."
+        )
+    return tuple(_check_int("input_shape", n, 1, "size of one dimension") for n in input_shape)
+
+
+def _check_channels(module, channels: int, expected: int) -> None:
+    if channels != expected:
+        raise ValueError(
+            f"input_shape has {channels} channels but this {type(module).__name__} expects "
+            f"{expected}; pass an input_shape whose first entry is {expected}."
+        )
+
+
+def _conv_sizes(module, h: int, w: int) -> tuple[int, int]:
+    k, s, d = _pair(module.kernel_size), _pair(module.stride), _pair(module.dilation)
+    if module.padding == "same":
+        return h, w
+    p = (0, 0) if module.padding == "valid" else _pair(module.padding)
+    return tuple(conv_output_size(n, k[a], s[a], p[a], d[a]) for a, n in enumerate((h, w)))
+
+
+def _conv_cost(module, shape) -> LayerCost:
+    c, h, w = _check_shape(shape, 3, "(C, H, W)")
+    _check_channels(module, c, module.in_channels)
+    kh, kw = _pair(module.kernel_size)
+    ho, wo = _conv_sizes(module, h, w)
+    out = (module.out_channels, ho, wo)
+    taps = module.in_channels // module.groups * kh * kw
+    parameters = module.out_channels * taps + (
+        module.out_channels if module.bias is not None else 0
+    )
+    name = f"Conv2d({module.in_channels}→{module.out_channels}, k={kh}"
+    name += f", groups={module.groups})" if module.groups > 1 else ")"
+    return LayerCost(name, out, parameters, math.prod(out) * taps, math.prod(out))
+
+
+def _transposed_cost(module, shape) -> LayerCost:
+    c, h, w = _check_shape(shape, 3, "(C, H, W)")
+    _check_channels(module, c, module.in_channels)
+    k, s, p = _pair(module.kernel_size), _pair(module.stride), _pair(module.padding)
+    d, op = _pair(module.dilation), _pair(module.output_padding)
+    sizes = [transposed_output_size(n, k[a], s[a], p[a], d[a], op[a]) for a, n in enumerate((h, w))]
+    out = (module.out_channels, *sizes)
+    taps = module.out_channels // module.groups * k[0] * k[1]
+    parameters = module.in_channels * taps + (module.out_channels if module.bias is not None else 0)
+    name = f"ConvTranspose2d({module.in_channels}→{module.out_channels}, k={k[0]})"
+    return LayerCost(name, out, parameters, c * h * w * taps, math.prod(out))
+
+
+def _linear_cost(module, shape) -> LayerCost:
+    shape = _check_shape(shape, None, "(…, in_features)")
+    if not shape or shape[-1] != module.in_features:
+        raise ValueError(
+            f"input_shape must end in {module.in_features} (this Linear's in_features), "
+            f"got {shape!r}; flatten the feature map first."
+        )
+    out = (*shape[:-1], module.out_features)
+    rows = math.prod(shape[:-1])
+    weights = module.in_features * module.out_features
+    parameters = weights + (module.out_features if module.bias is not None else 0)
+    name = f"Linear({module.in_features}→{module.out_features})"
+    return LayerCost(name, out, parameters, rows * weights, math.prod(out))
+
+
+def _pool_cost(module, shape) -> LayerCost:
+    c, h, w = _check_shape(shape, 3, "(C, H, W)")
+    k = _pair(module.kernel_size)
+    s, p = _pair(module.stride or module.kernel_size), _pair(module.padding)
+    d = _pair(getattr(module, "dilation", 1))
+    sizes = [
+        pool_output_size(n, k[a], s[a], p[a], d[a], ceil_mode=module.ceil_mode)
+        for a, n in enumerate((h, w))
+    ]
+    out = (c, *sizes)
+    taps = math.prod(out) * k[0] * k[1]
+    name = f"{type(module).__name__}(k={k[0]}, s={s[0]})"
+    if type(module).__name__ == "MaxPool2d":
+        return LayerCost(name, out, 0, 0, math.prod(out), taps - math.prod(out))
+    return LayerCost(name, out, 0, taps, math.prod(out))
+
+
+def _adaptive_taps(size: int, out: int) -> int:
+    """Sum of PyTorch's adaptive window lengths, ⌈(o+1)·i/out⌉ − ⌊o·i/out⌋ over outputs."""
+    return sum(-(-(o + 1) * size // out) - o * size // out for o in range(out))
+
+
+def _adaptive_pool_cost(module, shape) -> LayerCost:
+    c, h, w = _check_shape(shape, 3, "(C, H, W)")
+    wanted = _pair(module.output_size)
+    ho, wo = (n if o is None else o for n, o in zip((h, w), wanted, strict=True))
+    out = (c, ho, wo)
+    taps = c * _adaptive_taps(h, ho) * _adaptive_taps(w, wo)
+    name = f"{type(module).__name__}({ho}×{wo})"
+    if "Max" in type(module).__name__:
+        return LayerCost(name, out, 0, 0, math.prod(out), taps - math.prod(out))
+    return LayerCost(name, out, 0, taps, math.prod(out))
+
+
+def _batchnorm_cost(module, shape) -> LayerCost:
+    shape = _check_shape(shape, 3, "(C, H, W)")
+    _check_channels(module, shape[0], module.num_features)
+    parameters = 2 * module.num_features if module.affine else 0
+    name = f"BatchNorm2d({module.num_features})"
+    return LayerCost(name, shape, parameters, math.prod(shape), math.prod(shape))
+
+
+def _free_cost(module, shape) -> LayerCost:
+    import torch
+
+    shape = _check_shape(shape, None, "a tuple of sizes")
+    with torch.no_grad():
+        out = tuple(module(torch.zeros(1, *shape)).shape[1:])
+    return LayerCost(type(module).__name__, out, 0, 0, math.prod(out))
+
+
+def layer_cost(module, input_shape) -> LayerCost:
+    """Return the parameters, multiply-accumulates and output activations of one layer.
+
+    ``input_shape`` is one example's shape without the batch dimension: ``(C, H, W)``
+    for Conv2d, ConvTranspose2d, pooling and BatchNorm2d, ``(…, in_features)`` for
+    Linear. Counts are per example; multiply by the batch size for a batch.
+    """
+    import torch.nn as nn
+
+    costs = {
+        nn.Conv2d: _conv_cost,
+        nn.ConvTranspose2d: _transposed_cost,
+        nn.Linear: _linear_cost,
+        nn.MaxPool2d: _pool_cost,
+        nn.AvgPool2d: _pool_cost,
+        nn.AdaptiveAvgPool2d: _adaptive_pool_cost,
+        nn.AdaptiveMaxPool2d: _adaptive_pool_cost,
+        nn.BatchNorm2d: _batchnorm_cost,
+    }
+    kind = type(module)
+    if kind in costs:
+        return costs[kind](module, input_shape)
+    if kind.__name__ in _FREE_MODULES or kind.__module__ in _FREE_PACKAGES:
+        return _free_cost(module, input_shape)
+    raise ValueError(
+        f"module is a {kind.__name__}, which layer_cost does not count; it counts Conv2d, "
+        f"ConvTranspose2d, Linear, pooling, BatchNorm2d, activations, Dropout and Flatten."
+    )
+
+
+def model_cost(model, input_shape) -> list[LayerCost]:
+    """Return one cost row per leaf layer of ``model``, in the order the forward pass runs them.
+
+    The input shape of every layer is recorded by running one zero example through
+    the model, so any model whose leaf layers :func:`layer_cost` counts works,
+    whatever its ``forward`` does between them.
+    """
+    import torch
+
+    shape = _check_shape(input_shape, None, "a tuple of sizes such as (C, H, W)")
+    seen: list[tuple[str, object, tuple[int, ...]]] = []
+    handles = [
+        module.register_forward_pre_hook(
+            lambda m, args, name=name: seen.append((name, m, tuple(args[0].shape[1:])))
+        )
+        for name, module in model.named_modules()
+        if not any(True for _ in module.children())
+    ]
+    was_training = model.training
+    try:
+        model.eval()
+        with torch.no_grad():
+            model(torch.zeros(1, *shape))
+    finally:
+        model.train(was_training)
+        for handle in handles:
+            handle.remove()
+    rows = []
+    for name, module, layer_input in seen:
+        cost = layer_cost(module, layer_input)
+        rows.append(replace(cost, name=f"{name}: {cost.name}"))
+    return rows
+
+
+def cost_table(rows: list[LayerCost]) -> str:
+    """Return the rows as an aligned text table with a total line."""
+    header = ("layer", "output shape", "parameters", "MACs", "activations")
+    lines = [
+        (
+            r.name,
+            "×".join(map(str, r.output_shape)),
+            f"{r.parameters:,}",
+            f"{r.macs:,}",
+            f"{r.activations:,}",
+        )
+        for r in rows
+    ]
+    total = (
+        "total",
+        "",
+        f"{sum(r.parameters for r in rows):,}",
+        f"{sum(r.macs for r in rows):,}",
+        f"{sum(r.activations for r in rows):,}",
+    )
+    widths = [max(len(line[i]) for line in [header, *lines, total]) for i in range(5)]
+
+    def render(line) -> str:
+        return "  ".join(
+            cell.ljust(width) if i < 2 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(line, widths, strict=True))
+        ).rstrip()
+
+    rule = "-" * len(render(header))
+    return "\n".join([render(header), rule, *map(render, lines), rule, render(total)])
