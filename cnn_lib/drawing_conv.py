@@ -245,10 +245,14 @@ def feature_map_png(feature_map, w=None) -> bytes:
     """Return PNG bytes of a feature map, shown the way its kernel asks.
 
     A kernel whose weights sum to about 0 (an edge detector) gives signed
-    responses: 0 becomes mid-grey, strong ± responses black/white. Otherwise
+    responses: 0 becomes mid-grey, strong ± responses black/white (the
+    strongest 1 % saturate). Otherwise
     (blurs, sharpen, identity) the map is an image again, clipped to [0, 1].
     """
     feature_map = np.asarray(feature_map, dtype=float)
     if w is not None and abs(float(np.sum(w))) < 1e-6:
-        return array_to_png(feature_map, symmetric=True)
+        # Scale by the 99th percentile, not the maximum: a few very strong edges
+        # would otherwise leave every other response an invisible grey.
+        bound = float(np.percentile(np.abs(feature_map), 99)) or 1.0
+        return array_to_png(feature_map, vmin=-bound, vmax=bound)
     return array_to_png(feature_map, vmin=0.0, vmax=1.0)
