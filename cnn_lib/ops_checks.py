@@ -47,7 +47,9 @@ def as_images(x, name: str = "x") -> np.ndarray:
     return x
 
 
-def as_weights(w, in_channels: int, channel_axis: int, layout: str) -> np.ndarray:
+def as_weights(
+    w, in_channels: int, channel_axis: int, layout: str, source: str = "x"
+) -> np.ndarray:
     """Return ``w`` as a 4-D floating array whose ``channel_axis`` matches the input channels."""
     w = np.asarray(w)
     if w.ndim != 4 or min(w.shape) == 0:
@@ -55,7 +57,7 @@ def as_weights(w, in_channels: int, channel_axis: int, layout: str) -> np.ndarra
     if w.shape[channel_axis] != in_channels:
         raise ValueError(
             f"w has {w.shape[channel_axis]} input channels (axis {channel_axis} of {layout}) but "
-            f"x has {in_channels}; make them equal."
+            f"{source} has {in_channels}; make them equal."
         )
     if not np.issubdtype(w.dtype, np.floating):
         w = w.astype(np.float64)
@@ -77,7 +79,7 @@ def as_bias(b, out_channels: int) -> np.ndarray | None:
 def output_sizes(size_fn: Callable[..., int], *per_dimension: tuple) -> Pair:
     """Return the output (height, width), naming the direction when ``size_fn`` refuses one."""
     sizes = []
-    for direction, args in zip(("height", "width"), per_dimension):
+    for direction, args in zip(("height", "width"), per_dimension, strict=True):
         try:
             sizes.append(size_fn(*args))
         except ValueError as error:
