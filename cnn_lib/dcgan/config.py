@@ -1,0 +1,135 @@
+"""The DCGAN training settings and their defaults, defined once for the CLI, notebook and tests."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields
+
+from cnn_lib.dcgan.data import DATASETS
+from cnn_lib.dcgan.models import IMAGE_SIZES
+
+DEVICES = ("auto", "cuda", "mps", "cpu")
+
+
+@dataclass
+class TrainConfig:
+    """Everything a run needs; a checkpoint stores it as a dict so a resume trains the same way.
+
+    Training stops at whichever limit comes first: ``epochs`` and ``max_steps`` count the
+    whole run (a resume continues towards them); ``max_seconds`` counts training time of
+    this call only, not start-up.
+    """
+
+    dataset: str = "digits"
+    image_size: int = 32
+    data_root: str = "data"
+    out: str = "runs/digits"
+    epochs: int | None = None
+    max_seconds: float | None = None
+    max_steps: int | None = None
+    batch_size: int = 64
+    latent_dim: int = 100
+    generator_width: int = 32
+    discriminator_width: int = 32
+    lr_generator: float = 2e-4
+    lr_discriminator: float = 2e-4
+    beta1: float = 0.5
+    beta2: float = 0.999
+    ema_decay: float = 0.999
+    translate_pixels: int = 0
+    device: str = "auto"
+    amp: bool = True
+    compile: bool = False
+    seed: int = 0
+    checkpoint_seconds: float = 30.0
+    sample_seconds: float = 10.0
+    log_every: int = 10
+    workers: int = 2
+    threads: int | None = None
+    resume: bool = False
+
+    def __post_init__(self) -> None:
+        if self.dataset not in DATASETS:
+            raise ValueError(f"dataset must be one of {', '.join(DATASETS)}, got {self.dataset!r}.")
+        if self.image_size not in IMAGE_SIZES:
+            raise ValueError(
+                f"image size must be a power of two from {IMAGE_SIZES[0]} to {IMAGE_SIZES[-1]} "
+                f"({', '.join(map(str, IMAGE_SIZES))}), got {self.image_size!r}."
+            )
+        if self.device not in DEVICES:
+            raise ValueError(f"device must be one of {', '.join(DEVICES)}, got {self.device!r}.")
+        if self.epochs is None and self.max_seconds is None and self.max_steps is None:
+            raise ValueError(
+                "give at least one of epochs, max_seconds or max_steps, so training can end."
+            )
+        for name in (
+            "epochs",
+            "max_steps",
+            "batch_size",
+            "latent_dim",
+            "generator_width",
+            "discriminator_width",
+            "log_every",
+            "threads",
+        ):
+            value = getattr(self, name)
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or value < 1
+            ):
+                raise ValueError(
+                    f"{name.replace('_', ' ')} must be a positive whole number, got {value!r}."
+                )
+        for name in (
+            "max_seconds",
+            "lr_generator",
+            "lr_discriminator",
+            "checkpoint_seconds",
+            "sample_seconds",
+        ):
+            value = getattr(self, name)
+            if value is not None and not (
+                isinstance(value, (int, float)) and math.isfinite(value) and value > 0
+            ):
+                raise ValueError(
+                    f"{name.replace('_', ' ')} must be a positive number, got {value!r}."
+                )
+        if not 0 <= self.ema_decay < 1:
+            raise ValueError(
+                f"ema decay must be in [0, 1) (0 turns the average off), got {self.ema_decay!r}."
+            )
+        if (
+            not isinstance(self.translate_pixels, int)
+            or not 0 <= self.translate_pixels < self.image_size // 4
+        ):
+            raise ValueError(
+                f"translate pixels must be a whole number from 0 to {self.image_size // 4 - 1}, "
+                f"got {self.translate_pixels!r}."
+            )
+
+    def to_dict(self) -> dict:
+        """Return the settings as a plain dict (what checkpoints store)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict) -> TrainConfig:
+        """Return a config from a stored dict, ignoring keys this version does not know."""
+        known = {field.name for field in fields(cls)}
+        return cls(**{key: value for key, value in values.items() if key in known})
+
+
+# Settings a resumed run takes from the new call rather than from the checkpoint: where and
+# how long to train, not what to train.
+RUNTIME_FIELDS = (
+    "out",
+    "epochs",
+    "max_seconds",
+    "max_steps",
+    "device",
+    "amp",
+    "compile",
+    "checkpoint_seconds",
+    "sample_seconds",
+    "workers",
+    "threads",
+    "resume",
+)

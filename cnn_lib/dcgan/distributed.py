@@ -1,0 +1,81 @@
+"""Running one training script on several GPUs with DistributedDataParallel (``torchrun``).
+
+``torchrun --nproc_per_node=N -m cnn_lib.dcgan train …`` starts N copies of the
+same command and tells each its rank through environment variables. Each copy
+trains on its own slice of every batch order; DDP averages the gradients, so all
+copies keep identical weights. Only rank 0 writes checkpoints, logs and images.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import torch
+import torch.distributed as dist
+from torch import nn
+
+
+@dataclass(frozen=True)
+class DistributedContext:
+    """This process's place in a run: its rank, how many processes there are, and its GPU."""
+
+    rank: int = 0
+    world_size: int = 1
+    local_rank: int = 0
+
+    @property
+    def is_main(self) -> bool:
+        """Return True for the one process that writes files and prints."""
+        return self.rank == 0
+
+    @property
+    def enabled(self) -> bool:
+        """Return True when more than one process trains together."""
+        return self.world_size > 1
+
+
+def init_distributed() -> DistributedContext:
+    """Join the process group torchrun describes in the environment; a lone process gets rank 0 of 1."""
+    world_size = int(os.environ.get("WORLD_SIZE", "1"))
+    if world_size == 1:
+        return DistributedContext()
+    rank, local_rank = int(os.environ["RANK"]), int(os.environ.get("LOCAL_RANK", "0"))
+    if not dist.is_initialized():
+        # NCCL talks GPU to GPU; gloo runs anywhere, which is what the CPU test uses.
+        backend = "nccl" if torch.cuda.is_available() else "gloo"
+        if backend == "nccl":
+            torch.cuda.set_device(local_rank)
+        dist.init_process_group(backend)
+    return DistributedContext(rank, world_size, local_rank)
+
+
+def wrap_model(model: nn.Module, context: DistributedContext, device: torch.device) -> nn.Module:
+    """Return ``model`` wrapped in DDP when several processes train, else ``model`` itself.
+
+    ``broadcast_buffers=False``: DDP would otherwise copy rank 0's batch-norm statistics into
+    every rank before each forward, an in-place write that breaks D's second forward pass
+    (real, then fake) before the backward. Parameters still stay identical; only the running
+    statistics of batch norm may differ between ranks.
+    """
+    if not context.enabled:
+        return model
+    device_ids = [device.index] if device.type == "cuda" else None
+    return nn.parallel.DistributedDataParallel(
+        model, device_ids=device_ids, broadcast_buffers=False
+    )
+
+
+def agree_on_stop(reason: int, context: DistributedContext, device: torch.device) -> int:
+    """Return the largest stop reason over all ranks, so every rank stops at the same step."""
+    if not context.enabled:
+        return reason
+    flag = torch.tensor([reason], device=device)
+    dist.all_reduce(flag, op=dist.ReduceOp.MAX)
+    return int(flag.item())
+
+
+def close_distributed(context: DistributedContext) -> None:
+    """Leave the process group, if this process joined one."""
+    if context.enabled and dist.is_initialized():
+        dist.destroy_process_group()

@@ -1,0 +1,241 @@
+"""The outer training loop: epochs, time limits, progress bar, logs, checkpoints, stops."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import torch
+from tqdm.auto import tqdm
+
+from cnn_lib.dcgan.data import epoch_order
+from cnn_lib.dcgan.train import (
+    CONTINUE,
+    DIVERGED,
+    FINISHED,
+    INTERRUPTED,
+    STATISTICS,
+    DCGANRun,
+    InterruptFlag,
+    TrainingDiverged,
+    TrainResult,
+    agree,
+    append_jsonl,
+    is_finite,
+    save_sample_grid,
+    stop_reason_name,
+)
+
+LOG_SECONDS = 5.0  # at most one epoch line per this many seconds, so short epochs do not flood
+
+
+class _Clock:
+    """Training seconds of this call, not counting time spent writing files."""
+
+    def __init__(self) -> None:
+        self.start, self.paused = time.perf_counter(), 0.0
+
+    def seconds(self) -> float:
+        return time.perf_counter() - self.start - self.paused
+
+    def pause(self, since: float) -> None:
+        self.paused += time.perf_counter() - since
+
+
+def _flush(run: DCGANRun, pending: list[tuple[int, dict]]) -> list[list[float]]:
+    """Move pending step statistics into the history (one device sync); return the new rows."""
+    if not pending:
+        return []
+    values = torch.stack(
+        [torch.stack([stats[name] for name in STATISTICS]) for _, stats in pending]
+    ).tolist()
+    for (step, _), row in zip(pending, values, strict=False):
+        run.history["step"].append(step)
+        for name, value in zip(STATISTICS, row, strict=False):
+            run.history[name].append(value)
+    pending.clear()
+    return values
+
+
+def _limit_reached(run: DCGANRun, seconds: float) -> bool:
+    config = run.config
+    return (
+        (config.max_steps is not None and run.step >= config.max_steps)
+        or (config.epochs is not None and run.epoch >= config.epochs)
+        or (config.max_seconds is not None and seconds >= config.max_seconds)
+    )
+
+
+def _progress_bar(run: DCGANRun, enabled: bool):
+    config = run.config
+    steps_per_epoch = len(
+        epoch_order(len(run.data), 0, 0, run.context.rank, run.context.world_size)
+    )
+    steps_per_epoch //= config.batch_size
+    if config.max_seconds is not None:
+        return tqdm(
+            total=round(config.max_seconds), unit="s", disable=not enabled, desc="training"
+        ), "seconds"
+    totals = []
+    if config.epochs is not None:
+        totals.append(config.epochs * steps_per_epoch)
+    if config.max_steps is not None:
+        totals.append(config.max_steps)
+    return tqdm(
+        total=min(totals), initial=run.step, unit="step", disable=not enabled, desc="training"
+    ), "steps"
+
+
+def _epoch_line(run: DCGANRun, rows: list[list[float]], seconds: float) -> dict:
+    means = (
+        [sum(column) / len(column) for column in zip(*rows, strict=False)]
+        if rows
+        else [float("nan")] * 4
+    )
+    return {
+        "epoch": run.epoch,
+        "step": run.step,
+        "seconds": round(run.total_seconds + seconds, 2),
+        **{name: round(value, 4) for name, value in zip(STATISTICS, means, strict=False)},
+    }
+
+
+def run_training(run: DCGANRun, progress: bool = True) -> TrainResult:
+    """Train ``run`` until a limit, Ctrl-C or a NaN; save checkpoints on the way and at the end."""
+    config, out = run.config, Path(run.config.out)
+    if run.context.is_main:
+        out.mkdir(parents=True, exist_ok=True)
+    bar, bar_unit = _progress_bar(run, progress and run.context.is_main)
+    clock = _Clock()
+    last_checkpoint = last_sample = last_log = 0.0
+    pending: list[tuple[int, dict]] = []
+    epoch_rows: list[list[float]] = []
+    snapshots: list[tuple[int, torch.Tensor]] = [] if run.step else [(0, run.fixed_noise_samples())]
+    reason, good_state = CONTINUE, None
+    run.log(
+        f"training on {run.device} in {run.precision.name}, {len(run.data)} images, "
+        f"batch size {config.batch_size}"
+    )
+    with InterruptFlag() as interrupt:
+        while reason == CONTINUE:
+            if _limit_reached(run, clock.seconds()):
+                reason = FINISHED
+                break
+            order = epoch_order(
+                len(run.data), config.seed, run.epoch, run.context.rank, run.context.world_size
+            )
+            for real in run.data.batches(order, config.batch_size, run.batch_in_epoch, run.device):
+                pending.append((run.step, run.one_step(real)))
+                run.batch_in_epoch += 1
+                seconds = clock.seconds()
+                if bar_unit == "steps":
+                    bar.update(1)
+                else:
+                    bar.update(min(round(seconds), bar.total) - bar.n)
+                check = run.context.world_size == 1 or run.step % config.log_every == 0
+                if len(pending) >= config.log_every:
+                    rows = _flush(run, pending)
+                    epoch_rows += rows
+                    if not is_finite([value for row in rows for value in row]):
+                        reason = DIVERGED
+                    else:
+                        bar.set_postfix(loss_D=f"{rows[-1][0]:.2f}", loss_G=f"{rows[-1][1]:.2f}")
+                if check and reason == CONTINUE:
+                    if interrupt.raised:
+                        reason = INTERRUPTED
+                    elif (config.max_steps is not None and run.step >= config.max_steps) or (
+                        config.max_seconds is not None and seconds >= config.max_seconds
+                    ):
+                        reason = FINISHED
+                    reason = agree(run, reason)
+                elif run.context.world_size > 1 and check:
+                    reason = agree(run, reason)
+                if reason != CONTINUE:
+                    break
+                if seconds - last_checkpoint >= config.checkpoint_seconds:
+                    good_state = _checkpoint(run, pending, epoch_rows, clock)
+                    if good_state is None:
+                        reason = agree(run, DIVERGED)
+                        break
+                    last_checkpoint = clock.seconds()
+            else:
+                # The epoch ran to its end.
+                rows = _flush(run, pending)
+                epoch_rows += rows
+                if not is_finite([value for row in epoch_rows for value in row]):
+                    reason = agree(run, DIVERGED)
+                    break
+                record = _epoch_line(run, epoch_rows, clock.seconds())
+                run.epoch, run.batch_in_epoch, epoch_rows = run.epoch + 1, 0, []
+                record["epoch"] = run.epoch
+                paused_at = time.perf_counter()
+                if run.context.is_main:
+                    append_jsonl(out / "metrics.jsonl", record)
+                    if record["seconds"] - last_log >= LOG_SECONDS or _limit_reached(
+                        run, clock.seconds()
+                    ):
+                        last_log = record["seconds"]
+                        bar.write(
+                            f"epoch {run.epoch} · step {run.step} · loss_D {record['loss_d']:.3f} · "
+                            f"loss_G {record['loss_g']:.3f} · D(x) {record['d_real']:.2f} · "
+                            f"D(G(z)) {record['d_fake']:.2f} · {record['seconds']:.1f} s"
+                        )
+                if clock.seconds() - last_sample >= config.sample_seconds:
+                    snapshots.append((run.step, run.fixed_noise_samples()))
+                    save_sample_grid(run, snapshots[-1][1])
+                    last_sample = clock.seconds()
+                clock.pause(paused_at)
+                good_state = _checkpoint(run, pending, epoch_rows, clock)
+                last_checkpoint = clock.seconds()
+    bar.close()
+    return _finish(run, reason, pending, snapshots, clock)
+
+
+def _checkpoint(run: DCGANRun, pending, epoch_rows, clock: _Clock) -> bool | None:
+    """Save a checkpoint if every loss so far is finite; return None (and save nothing) otherwise."""
+    paused_at = time.perf_counter()
+    rows = _flush(run, pending)
+    epoch_rows += rows
+    if not is_finite([value for row in rows for value in row]):
+        return None
+    run.total_seconds += clock.seconds()
+    run.save()
+    run.total_seconds -= clock.seconds()
+    clock.pause(paused_at)
+    return True
+
+
+def _finish(run: DCGANRun, reason: int, pending, snapshots, clock: _Clock) -> TrainResult:
+    """Save the final checkpoint (unless the run diverged) and pack the result."""
+    rows = _flush(run, pending)
+    if reason == DIVERGED or not is_finite([value for row in rows for value in row]):
+        message = (
+            f"training stopped at step {run.step}: a loss became NaN or infinite; the last good checkpoint "
+            f"{run.checkpoint_path} is kept — resume from it with a lower learning rate"
+            + ("" if run.precision.dtype is None else " or without --amp")
+            + "."
+        )
+        raise TrainingDiverged(message)
+    run.total_seconds += clock.seconds()
+    if not snapshots or snapshots[-1][0] != run.step:
+        snapshots.append((run.step, run.fixed_noise_samples()))
+        save_sample_grid(run, snapshots[-1][1])
+    path = run.save()
+    if reason == INTERRUPTED:
+        run.log(
+            f"interrupted: saved {run.checkpoint_path} at step {run.step}; continue with --resume."
+        )
+    generator, discriminator = run.plain_models
+    return TrainResult(
+        generator,
+        discriminator,
+        run.generator_ema,
+        run.history,
+        snapshots,
+        stop_reason_name(reason or FINISHED),
+        path,
+        run.step,
+        run.total_seconds,
+        run.precision.name,
+        str(run.device),
+    )

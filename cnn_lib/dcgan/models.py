@@ -1,0 +1,116 @@
+"""The DCGAN generator and discriminator (Radford, Metz & Chintala, 2015, arXiv 1511.06434).
+
+Both follow the paper's guidelines: strided convolutions in D and transposed
+convolutions in G instead of pooling; batch norm in both except on G's output
+and D's input; no fully connected hidden layers; ReLU in G with a Tanh output;
+LeakyReLU(0.2) in D; weights drawn from N(0, 0.02). Every doubling of the image
+size adds one layer to each network.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import torch
+from torch import nn
+
+IMAGE_SIZES = (16, 32, 64, 128)
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Shapes of both networks: image size and channels, latent size, and layer widths."""
+
+    image_size: int = 32
+    channels: int = 1
+    latent_dim: int = 100
+    generator_width: int = 64
+    discriminator_width: int = 64
+
+    def __post_init__(self) -> None:
+        if self.image_size not in IMAGE_SIZES:
+            raise ValueError(
+                f"image_size must be one of {', '.join(map(str, IMAGE_SIZES))} (a power of two), "
+                f"got {self.image_size!r}."
+            )
+        for name in ("channels", "latent_dim", "generator_width", "discriminator_width"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive whole number, got {value!r}.")
+
+    @property
+    def doublings(self) -> int:
+        """Return how many stride-2 layers take 4×4 to the image size."""
+        return int(math.log2(self.image_size)) - 2
+
+    def to_dict(self) -> dict[str, int]:
+        """Return the config as a plain dict (what checkpoints store)."""
+        return asdict(self)
+
+
+def init_dcgan_weights(module: nn.Module) -> None:
+    """Draw conv weights from N(0, 0.02) and batch-norm scales from N(1, 0.02), as in the paper."""
+    if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
+        nn.init.normal_(module.weight, 0.0, 0.02)
+    elif isinstance(module, nn.BatchNorm2d):
+        nn.init.normal_(module.weight, 1.0, 0.02)
+        nn.init.zeros_(module.bias)
+
+
+class Generator(nn.Sequential):
+    """Map noise z of shape (N, latent_dim, 1, 1) to images (N, C, H, W) in [−1, 1]."""
+
+    def __init__(self, config: ModelConfig) -> None:
+        widths = [config.generator_width * 2**i for i in reversed(range(config.doublings))]
+        # The "projection": a 4×4 transposed convolution on a 1×1 input is the paper's
+        # project-and-reshape, written as a convolution so there is no fully connected layer.
+        layers: list[nn.Module] = [
+            nn.ConvTranspose2d(config.latent_dim, widths[0], 4, 1, 0, bias=False),
+            nn.BatchNorm2d(widths[0]),
+            nn.ReLU(True),
+        ]
+        for width_in, width_out in zip(widths, widths[1:], strict=False):
+            layers += [
+                nn.ConvTranspose2d(width_in, width_out, 4, 2, 1, bias=False),
+                nn.BatchNorm2d(width_out),
+                nn.ReLU(True),
+            ]
+        layers += [nn.ConvTranspose2d(widths[-1], config.channels, 4, 2, 1, bias=False), nn.Tanh()]
+        super().__init__(*layers)
+        self.config = config
+        self.apply(init_dcgan_weights)
+
+
+class Discriminator(nn.Sequential):
+    """Map images (N, C, H, W) to one logit each, shape (N,): large means "real"."""
+
+    def __init__(self, config: ModelConfig) -> None:
+        widths = [config.discriminator_width * 2**i for i in range(config.doublings)]
+        # No batch norm on the input layer: the paper found it destabilises training.
+        layers: list[nn.Module] = [
+            nn.Conv2d(config.channels, widths[0], 4, 2, 1, bias=False),
+            nn.LeakyReLU(0.2, True),
+        ]
+        for width_in, width_out in zip(widths, widths[1:], strict=False):
+            layers += [
+                nn.Conv2d(width_in, width_out, 4, 2, 1, bias=False),
+                nn.BatchNorm2d(width_out),
+                nn.LeakyReLU(0.2, True),
+            ]
+        layers += [nn.Conv2d(widths[-1], 1, 4, 1, 0, bias=False), nn.Flatten(0)]
+        super().__init__(*layers)
+        self.config = config
+        self.apply(init_dcgan_weights)
+
+
+def sample_noise(
+    count: int, latent_dim: int, generator: torch.Generator | None = None, device="cpu"
+) -> torch.Tensor:
+    """Return standard-normal latent vectors shaped (count, latent_dim, 1, 1)."""
+    return torch.randn(count, latent_dim, 1, 1, generator=generator, device=device)
+
+
+def count_parameters(model: nn.Module) -> int:
+    """Return the number of trainable parameters of ``model``."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)

@@ -1,0 +1,140 @@
+"""One DCGAN training step, and how it runs on each device (precision, memory format, compile)."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+@dataclass
+class Precision:
+    """How a step computes: ``dtype`` for autocast (None = fp32) and a grad scaler for fp16."""
+
+    device_type: str
+    dtype: torch.dtype | None = None
+    scaler: torch.amp.GradScaler | None = None
+
+    def autocast(self) -> contextlib.AbstractContextManager:
+        """Return the autocast context for this precision (a no-op for fp32)."""
+        if self.dtype is None:
+            return contextlib.nullcontext()
+        return torch.autocast(self.device_type, dtype=self.dtype)
+
+    @property
+    def name(self) -> str:
+        """Return ``fp32``, ``bf16`` or ``fp16 + grad scaler``, for log lines."""
+        if self.dtype is None:
+            return "fp32"
+        return "bf16" if self.dtype == torch.bfloat16 else "fp16 + grad scaler"
+
+
+def choose_precision(device: torch.device, amp: bool = True) -> Precision:
+    """Return bf16 on GPUs of compute capability ≥ 8.0, fp16 with a scaler on older GPUs, else fp32.
+
+    A T4 (capability 7.5) reports bf16 as "supported" through emulation, but cuDNN has no
+    bf16 convolutions there, so only Ampere and newer get bf16. The CPU trains in fp32.
+    """
+    if not amp or device.type != "cuda":
+        return Precision(device.type)
+    if torch.cuda.get_device_capability(device) >= (8, 0):
+        return Precision("cuda", torch.bfloat16)
+    return Precision("cuda", torch.float16, torch.amp.GradScaler("cuda"))
+
+
+def random_translate(images: torch.Tensor, pixels: int, generator: torch.Generator) -> torch.Tensor:
+    """Return ``images`` each shifted by up to ``pixels`` in x and y, the gap filled with −1 (black)."""
+    if pixels == 0:
+        return images
+    n, _, h, w = images.shape
+    shifts = torch.randint(0, 2 * pixels + 1, (2, n, 1, 1), generator=generator).to(images.device)
+    padded = F.pad(images, [pixels] * 4, value=-1.0)
+    rows = torch.arange(h, device=images.device).view(1, h, 1) + shifts[0]
+    cols = torch.arange(w, device=images.device).view(1, 1, w) + shifts[1]
+    batch = torch.arange(n, device=images.device).view(n, 1, 1)
+    return padded[batch, :, rows, cols].permute(0, 3, 1, 2)
+
+
+def _backward_and_step(
+    loss: torch.Tensor, optimizer: torch.optim.Optimizer, precision: Precision
+) -> None:
+    optimizer.zero_grad(set_to_none=True)
+    if precision.scaler is None:
+        loss.backward()
+        optimizer.step()
+    else:
+        precision.scaler.scale(loss).backward()
+        precision.scaler.step(optimizer)
+
+
+def train_step(
+    generator: nn.Module,
+    discriminator: nn.Module,
+    optimizers: tuple[torch.optim.Optimizer, torch.optim.Optimizer],
+    real: torch.Tensor,
+    noise: torch.Tensor,
+    precision: Precision,
+    augment=lambda images: images,
+) -> dict[str, torch.Tensor]:
+    """Update D once, then G once, with the non-saturating GAN loss; return detached statistics.
+
+    D learns to call real images real (1) and generated ones fake (0). G learns to make
+    D call its images real: minimising −log D(G(z)) instead of log(1 − D(G(z))) gives G
+    strong gradients early on, when D rejects everything (the "non-saturating" loss).
+    BCEWithLogitsLoss takes D's raw logits, which is numerically safe under autocast.
+    """
+    optimizer_g, optimizer_d = optimizers
+    criterion = nn.BCEWithLogitsLoss()
+    with precision.autocast():
+        fake = generator(noise)
+        # Two D passes, all-real then all-fake, so batch norm never mixes the two batches.
+        logits_real = discriminator(augment(real))
+        logits_fake = discriminator(augment(fake.detach()))
+        loss_d = criterion(logits_real, torch.ones_like(logits_real)) + criterion(
+            logits_fake, torch.zeros_like(logits_fake)
+        )
+    _backward_and_step(loss_d, optimizer_d, precision)
+    with precision.autocast():
+        logits_generated = discriminator(augment(fake))
+        loss_g = criterion(logits_generated, torch.ones_like(logits_generated))
+    _backward_and_step(loss_g, optimizer_g, precision)
+    if precision.scaler is not None:
+        precision.scaler.update()
+    return {
+        "loss_d": loss_d.detach().float(),
+        "loss_g": loss_g.detach().float(),
+        "d_real": torch.sigmoid(logits_real.detach().float()).mean(),
+        "d_fake": torch.sigmoid(logits_fake.detach().float()).mean(),
+    }
+
+
+@torch.no_grad()
+def update_ema(average: nn.Module, model: nn.Module, decay: float, step: int) -> None:
+    """Move ``average``'s weights towards ``model``'s: w̄ ← decay·w̄ + (1 − decay)·w.
+
+    The decay ramps up from 0.1 over the first steps, so the average forgets its random start fast.
+    """
+    decay = min(decay, (1 + step) / (10 + step))
+    torch._foreach_lerp_(list(average.parameters()), list(model.parameters()), 1 - decay)
+    for mine, theirs in zip(average.buffers(), model.buffers(), strict=False):
+        mine.copy_(theirs)
+
+
+def prepare_for_device(model: nn.Module, device: torch.device) -> nn.Module:
+    """Move ``model`` to ``device``; on CUDA store it channels-last, which tensor cores prefer."""
+    model = model.to(device)
+    if device.type == "cuda":
+        model = model.to(memory_format=torch.channels_last)
+    return model
+
+
+def try_compile(model: nn.Module, log=print) -> nn.Module:
+    """Return ``torch.compile(model)``, or ``model`` itself with a message when compiling fails."""
+    try:
+        return torch.compile(model)
+    except Exception as error:  # noqa: BLE001 - any failure means: train eagerly instead
+        log(f"torch.compile is not available here ({type(error).__name__}); training without it.")
+        return model

@@ -1,0 +1,316 @@
+"""The DCGAN training loop: checkpoints, resume, Ctrl-C, NaN checks, logs and several GPUs.
+
+The learner-facing step is :func:`cnn_lib.dcgan.step.train_step`; this module is the
+plumbing around it. ``train_dcgan(config)`` is what the CLI and notebook 06 call.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import os
+import signal
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import torch
+
+from cnn_lib.dcgan.checkpoint import load_checkpoint, save_checkpoint, strip_prefixes, unwrap
+from cnn_lib.dcgan.config import RUNTIME_FIELDS, TrainConfig
+from cnn_lib.dcgan.data import CHANNELS, load_training_images
+from cnn_lib.dcgan.distributed import agree_on_stop, init_distributed, wrap_model
+from cnn_lib.dcgan.models import Discriminator, Generator, ModelConfig, sample_noise
+from cnn_lib.dcgan.sampling import save_grid_png
+from cnn_lib.dcgan.step import (
+    choose_precision,
+    prepare_for_device,
+    random_translate,
+    train_step,
+    try_compile,
+    update_ema,
+)
+from cnn_lib.device import pick_device
+
+STATISTICS = ("loss_d", "loss_g", "d_real", "d_fake")
+# Why training stopped; larger wins when ranks disagree (a NaN anywhere stops everyone).
+CONTINUE, FINISHED, INTERRUPTED, DIVERGED = 0, 1, 2, 3
+STOP_NAMES = {FINISHED: "finished", INTERRUPTED: "interrupted", DIVERGED: "diverged"}
+
+
+class TrainingDiverged(RuntimeError):
+    """Raised when a loss becomes NaN or infinite; the last good checkpoint is kept."""
+
+
+@dataclass
+class TrainResult:
+    """What a run leaves behind: models, the loss history, fixed-noise snapshots and why it stopped."""
+
+    generator: Generator
+    discriminator: Discriminator
+    generator_ema: Generator | None
+    history: dict[str, list[float]]
+    snapshots: list[tuple[int, torch.Tensor]] = field(default_factory=list)
+    stopped: str = "finished"
+    checkpoint: Path | None = None
+    steps: int = 0
+    train_seconds: float = 0.0
+    precision: str = "fp32"
+    device: str = "cpu"
+
+
+def choose_cpu_threads() -> int:
+    """Return how many CPU threads to use: the cores not already busy, at least one.
+
+    Two threads on a loaded two-core machine can be ten times slower than one, because
+    PyTorch's threads spin-wait for each other while another process holds a core.
+    """
+    cores = os.cpu_count() or 1
+    try:
+        busy = round(os.getloadavg()[0])
+    except (AttributeError, OSError):  # Windows has no load average
+        busy = 0
+    return max(1, min(cores, cores - busy))
+
+
+class DCGANRun:
+    """One training run: models, optimizers, data and counters, with save and resume."""
+
+    def __init__(self, config: TrainConfig, log=print) -> None:
+        self.context = init_distributed()
+        self.log = log if self.context.is_main else (lambda *args, **kwargs: None)
+        self.checkpoint_path = Path(config.out) / "checkpoint.pt"
+        saved = self._saved_state(config)
+        if saved is not None:
+            keep = {name: getattr(config, name) for name in RUNTIME_FIELDS}
+            config = replace(TrainConfig.from_dict(saved["config"]), **keep)
+        self.config = config
+        self.device = self._pick_device(config)
+        self.precision = choose_precision(self.device, config.amp)
+        self.data = load_training_images(
+            config.dataset, config.image_size, config.data_root, config.workers
+        )
+        if hasattr(self.data, "to"):
+            self.data.to(self.device)
+        self._build_models(config)
+        self.step, self.epoch, self.batch_in_epoch, self.total_seconds = 0, 0, 0, 0.0
+        self.history: dict[str, list[float]] = {"step": [], **{name: [] for name in STATISTICS}}
+        self.noise_random = torch.Generator().manual_seed(
+            config.seed * 2 + 1 + 1000 * self.context.rank
+        )
+        self.augment_random = torch.Generator().manual_seed(
+            config.seed * 2 + 2 + 1000 * self.context.rank
+        )
+        self.fixed_noise = sample_noise(
+            64, config.latent_dim, torch.Generator().manual_seed(config.seed)
+        )
+        if saved is not None:
+            self.load_state_dict(saved)
+            self.log(
+                f"resuming from {self.checkpoint_path} at step {self.step}, epoch {self.epoch}"
+            )
+
+    def _saved_state(self, config: TrainConfig) -> dict | None:
+        if not config.resume:
+            return None
+        if not self.checkpoint_path.is_file():
+            raise ValueError(
+                f"--resume found no checkpoint at {self.checkpoint_path}; drop --resume to start fresh."
+            )
+        return load_checkpoint(self.checkpoint_path)
+
+    def _pick_device(self, config: TrainConfig) -> torch.device:
+        device = pick_device(config.device)
+        if device.type == "cuda":
+            device = torch.device("cuda", self.context.local_rank)
+            # Let cuDNN time its convolution algorithms once; the shapes never change.
+            torch.backends.cudnn.benchmark = True
+        elif device.type == "cpu":
+            torch.set_num_threads(config.threads or choose_cpu_threads())
+        return device
+
+    def _build_models(self, config: TrainConfig) -> None:
+        self.model_config = ModelConfig(
+            config.image_size,
+            CHANNELS[config.dataset],
+            config.latent_dim,
+            config.generator_width,
+            config.discriminator_width,
+        )
+        torch.manual_seed(config.seed)
+        generator = prepare_for_device(Generator(self.model_config), self.device)
+        discriminator = prepare_for_device(Discriminator(self.model_config), self.device)
+        self.generator_ema = copy.deepcopy(generator).eval() if config.ema_decay > 0 else None
+        self.optimizer_g = torch.optim.Adam(
+            generator.parameters(), config.lr_generator, betas=(config.beta1, config.beta2)
+        )
+        self.optimizer_d = torch.optim.Adam(
+            discriminator.parameters(), config.lr_discriminator, betas=(config.beta1, config.beta2)
+        )
+        self.plain_models = (generator, discriminator)
+        self.generator = wrap_model(generator, self.context, self.device)
+        self.discriminator = wrap_model(discriminator, self.context, self.device)
+        if config.compile:
+            self.generator = try_compile(self.generator, self.log)
+            self.discriminator = try_compile(self.discriminator, self.log)
+
+    def state_dict(self) -> dict:
+        """Return everything needed to continue exactly, as tensors, numbers, strings, lists, dicts."""
+        generator, discriminator = self.plain_models
+        return {
+            "config": self.config.to_dict(),
+            "model": self.model_config.to_dict(),
+            "generator": strip_prefixes(generator.state_dict()),
+            "discriminator": strip_prefixes(discriminator.state_dict()),
+            "generator_ema": strip_prefixes(self.generator_ema.state_dict())
+            if self.generator_ema
+            else {},
+            "optimizer_g": self.optimizer_g.state_dict(),
+            "optimizer_d": self.optimizer_d.state_dict(),
+            "scaler": self.precision.scaler.state_dict() if self.precision.scaler else {},
+            "step": self.step,
+            "epoch": self.epoch,
+            "batch_in_epoch": self.batch_in_epoch,
+            "train_seconds": self.total_seconds,
+            "rng": {
+                "noise": self.noise_random.get_state(),
+                "augment": self.augment_random.get_state(),
+                "torch": torch.get_rng_state(),
+            },
+            "fixed_noise": self.fixed_noise,
+            "history": self.history,
+        }
+
+    def load_state_dict(self, state: dict) -> None:
+        """Restore models, optimizers, counters and random streams from a checkpoint dict."""
+        generator, discriminator = self.plain_models
+        try:
+            generator.load_state_dict(strip_prefixes(state["generator"]))
+            discriminator.load_state_dict(strip_prefixes(state["discriminator"]))
+            if self.generator_ema is not None:
+                self.generator_ema.load_state_dict(
+                    strip_prefixes(state["generator_ema"] or state["generator"])
+                )
+            self.optimizer_g.load_state_dict(state["optimizer_g"])
+            self.optimizer_d.load_state_dict(state["optimizer_d"])
+        except (KeyError, RuntimeError, ValueError) as error:
+            raise ValueError(
+                f"the checkpoint does not match this model ({str(error).splitlines()[0]})."
+            ) from None
+        if self.precision.scaler is not None and state.get("scaler"):
+            self.precision.scaler.load_state_dict(state["scaler"])
+        self.step, self.epoch = int(state["step"]), int(state["epoch"])
+        self.batch_in_epoch, self.total_seconds = (
+            int(state["batch_in_epoch"]),
+            float(state["train_seconds"]),
+        )
+        self.noise_random.set_state(state["rng"]["noise"])
+        self.augment_random.set_state(state["rng"]["augment"])
+        torch.set_rng_state(state["rng"]["torch"])
+        self.fixed_noise = state["fixed_noise"]
+        self.history = {key: list(values) for key, values in state["history"].items()}
+
+    def save(self) -> Path | None:
+        """Write the checkpoint (rank 0 only) atomically; return its path."""
+        if not self.context.is_main:
+            return None
+        return save_checkpoint(self.checkpoint_path, self.state_dict())
+
+    @torch.no_grad()
+    def fixed_noise_samples(self) -> torch.Tensor:
+        """Return the current (EMA) generator's images for the fixed noise, on the CPU."""
+        generator = self.generator_ema or self.plain_models[0]
+        was_training = generator.training
+        generator.eval()
+        images = generator(self.fixed_noise.to(self.device)).float().cpu()
+        generator.train(was_training)
+        return images
+
+    def augment(self, images: torch.Tensor) -> torch.Tensor:
+        """Return ``images`` randomly shifted (the same augmentation for real and fake)."""
+        return random_translate(images, self.config.translate_pixels, self.augment_random)
+
+    def one_step(self, real: torch.Tensor) -> dict[str, torch.Tensor]:
+        """Run one D and G update on ``real`` and advance the EMA and counters."""
+        if self.device.type == "cuda":
+            real = real.contiguous(memory_format=torch.channels_last)
+        noise = sample_noise(len(real), self.config.latent_dim, self.noise_random).to(self.device)
+        optimizers = (self.optimizer_g, self.optimizer_d)
+        stats = train_step(
+            self.generator,
+            self.discriminator,
+            optimizers,
+            real,
+            noise,
+            self.precision,
+            self.augment,
+        )
+        if self.generator_ema is not None:
+            update_ema(self.generator_ema, self.plain_models[0], self.config.ema_decay, self.step)
+        self.step += 1
+        return stats
+
+    def train(self, progress: bool = True) -> TrainResult:
+        """Train until a limit, Ctrl-C or a NaN; see :mod:`cnn_lib.dcgan.loop`."""
+        from cnn_lib.dcgan.loop import run_training
+
+        return run_training(self, progress)
+
+
+def train_dcgan(config: TrainConfig, progress: bool = True, log=print) -> TrainResult:
+    """Train a DCGAN as ``config`` says and return the result (models, history, snapshots)."""
+    return DCGANRun(config, log).train(progress)
+
+
+def append_jsonl(path: Path, record: dict) -> None:
+    """Append one JSON record as a line to ``path``."""
+    with open(path, "a") as file:
+        file.write(json.dumps(record) + "\n")
+
+
+def is_finite(values: list[float]) -> bool:
+    """Return True when no value is NaN or infinite."""
+    return all(math.isfinite(value) for value in values)
+
+
+class InterruptFlag:
+    """Turn Ctrl-C (SIGINT) into a flag the loop checks after each step, inside a ``with`` block."""
+
+    def __init__(self) -> None:
+        self.raised = False
+        self.previous = None
+
+    def __enter__(self) -> InterruptFlag:
+        try:
+            self.previous = signal.signal(signal.SIGINT, self._handle)
+        except ValueError:  # not the main thread: Ctrl-C cannot reach us here anyway
+            self.previous = None
+        return self
+
+    def _handle(self, signum, frame) -> None:
+        self.raised = True
+
+    def __exit__(self, *exc) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+
+
+def save_sample_grid(run: DCGANRun, images: torch.Tensor) -> None:
+    """Write the fixed-noise grid for the current step as a PNG in the run's folder (rank 0)."""
+    if run.context.is_main:
+        save_grid_png(Path(run.config.out) / f"samples_step{run.step:06d}.png", images)
+
+
+def to_plain(model) -> torch.nn.Module:
+    """Return the plain module behind DDP or compile wrappers (re-exported for the notebook)."""
+    return unwrap(model)
+
+
+def stop_reason_name(reason: int) -> str:
+    """Return the word for a stop reason code."""
+    return STOP_NAMES.get(reason, "finished")
+
+
+def agree(run: DCGANRun, reason: int) -> int:
+    """Return the stop reason all ranks agree on."""
+    return agree_on_stop(reason, run.context, run.device)
