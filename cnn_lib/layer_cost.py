@@ -44,6 +44,12 @@ class LayerCost:
     macs: int
     activations: int
     comparisons: int = 0
+    # Filled in by model_cost: the receptive field and jump (input pixels) of this layer's
+    # outputs; None where they are not followed (a transposed convolution), and
+    # sees_everything once a layer mixes every position (Linear, global pooling).
+    receptive_field: int | None = None
+    jump: int | None = None
+    sees_everything: bool = False
 
 
 _FREE_MODULES = ("Identity", "Flatten", "Unflatten")
@@ -230,34 +236,73 @@ def model_cost(model, input_shape) -> list[LayerCost]:
         model.train(was_training)
         for handle in handles:
             handle.remove()
-    rows = []
+    rows, field = [], (1, 1, False)
     for name, module, layer_input in seen:
         cost = layer_cost(module, layer_input)
-        rows.append(replace(cost, name=f"{name}: {cost.name}"))
+        field = _next_field(field, module, cost)
+        rows.append(
+            replace(
+                cost,
+                name=f"{name}: {cost.name}",
+                receptive_field=field[0],
+                jump=field[1],
+                sees_everything=field[2],
+            )
+        )
     return rows
 
 
+def _next_field(field, module, cost: LayerCost):
+    """Return (receptive field, jump, sees everything) after ``module``, from the state before it."""
+    from cnn_lib.receptive_field import layer_geometry
+
+    r, j, everything = field
+    name = type(module).__name__
+    if (
+        everything
+        or name == "Linear"
+        or (name.startswith("Adaptive") and cost.output_shape[1:] == (1, 1))
+    ):
+        return None, None, True
+    if r is None or name == "ConvTranspose2d" or name.startswith("Adaptive"):
+        return None, None, False
+    if name in (*_FREE_MODULES, "BatchNorm2d") or type(module).__module__ in _FREE_PACKAGES:
+        return r, j, False  # every value stays where it was
+    try:
+        (geometry,) = layer_geometry([module])
+    except ValueError:  # e.g. a non-square kernel: not followed
+        return None, None, False
+    return r + geometry.d * (geometry.k - 1) * j, j * geometry.s, False
+
+
+def _field_text(row: LayerCost) -> tuple[str, str]:
+    if row.sees_everything:
+        return "all", "–"
+    if row.receptive_field is None:
+        return "–", "–"
+    return str(row.receptive_field), str(row.jump)
+
+
 def cost_table(rows: list[LayerCost]) -> str:
-    """Return the rows as an aligned text table with a total line."""
-    header = ("layer", "output shape", "parameters", "MACs", "activations")
+    """Return the rows as an aligned text table with a total line.
+
+    Rows from :func:`model_cost` also get receptive-field and jump columns ("all":
+    the layer mixes every input position).
+    """
+    with_field = any(r.receptive_field is not None or r.sees_everything for r in rows)
+    header = ("layer", "output shape") + (("r", "j") if with_field else ())
+    header += ("parameters", "MACs", "activations")
     lines = [
-        (
-            r.name,
-            "×".join(map(str, r.output_shape)),
-            f"{r.parameters:,}",
-            f"{r.macs:,}",
-            f"{r.activations:,}",
-        )
+        (r.name, "×".join(map(str, r.output_shape)))
+        + (_field_text(r) if with_field else ())
+        + (f"{r.parameters:,}", f"{r.macs:,}", f"{r.activations:,}")
         for r in rows
     ]
-    total = (
-        "total",
-        "",
-        f"{sum(r.parameters for r in rows):,}",
-        f"{sum(r.macs for r in rows):,}",
-        f"{sum(r.activations for r in rows):,}",
+    total = ("total", "") + (("", "") if with_field else ())
+    total += tuple(
+        f"{sum(getattr(r, key) for r in rows):,}" for key in ("parameters", "macs", "activations")
     )
-    widths = [max(len(line[i]) for line in [header, *lines, total]) for i in range(5)]
+    widths = [max(len(line[i]) for line in [header, *lines, total]) for i in range(len(header))]
 
     def render(line) -> str:
         return "  ".join(

@@ -207,3 +207,35 @@ def test_cost_table_prints_one_line_per_layer_and_the_totals():
 def test_bad_input_raises_value_error_naming_the_parameter(module, shape, word):
     with pytest.raises(ValueError, match=word):
         layer_cost(module, shape)
+
+
+def test_model_cost_follows_the_receptive_field_until_a_layer_mixes_everything():
+    from cnn_lib.receptive_field import receptive_field
+
+    model = nn.Sequential(
+        nn.Conv2d(1, 4, 3),
+        nn.BatchNorm2d(4),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(4, 4, 3, stride=2, dilation=2),
+        nn.AvgPool2d(1, 2),
+        nn.Flatten(),
+        nn.Linear(4 * 2 * 2, 3),
+    )
+    rows = model_cost(model, (1, 24, 24))
+    expected = iter(receptive_field(model[:6], 24))
+    for module, row in zip(model, rows, strict=True):
+        if isinstance(module, (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d)):
+            field = next(expected)
+            assert (row.receptive_field, row.jump) == (field.receptive_field, field.jump)
+    assert [row.receptive_field for row in rows[:6]] == [3, 3, 3, 4, 12, 12]
+    assert rows[-1].sees_everything and rows[-1].receptive_field is None
+    assert "all" in cost_table(rows).splitlines()[-3]
+
+
+def test_model_cost_stops_following_the_field_at_a_transposed_convolution():
+    rows = model_cost(
+        nn.Sequential(nn.Conv2d(1, 2, 3), nn.ConvTranspose2d(2, 1, 2, 2), nn.ReLU()), (1, 8, 8)
+    )
+    assert [row.receptive_field for row in rows] == [3, None, None]
+    assert not any(row.sees_everything for row in rows)
