@@ -1,0 +1,110 @@
+"""Notebook 02 in JupyterLab: the conv-arithmetic explorer redraws on key presses, with the right numbers."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from cnn_lib.arithmetic import substituted_formula
+
+NOTEBOOK = "notebooks/02_output_size_arithmetic.ipynb"
+LABELS = {
+    "i": "i (input size)",
+    "k": "k (kernel size)",
+    "s": "s (stride)",
+    "p": "p (padding)",
+    "d": "d (dilation)",
+}
+DEFAULTS = {"i": 7, "k": 3, "s": 2, "p": 1, "d": 1}
+
+
+def torch_output_size(i: int, k: int, s: int, p: int, d: int) -> int:
+    """Return the output size PyTorch gives, the oracle for the number the explorer prints."""
+    layer = torch.nn.Conv2d(1, 1, kernel_size=k, stride=s, padding=p, dilation=d, bias=False)
+    with torch.no_grad():
+        return layer(torch.zeros(1, 1, i, i)).shape[-1]
+
+
+@pytest.fixture(scope="module")
+def notebook(open_lab_notebook):
+    with open_lab_notebook(NOTEBOOK) as opened:
+        yield opened
+
+
+@pytest.fixture(scope="module")
+def explorer(notebook):
+    return notebook.explorer("conv-arithmetic")
+
+
+def formula_text(explorer) -> str:
+    return explorer.locator(".cnn-formula").inner_text().strip()
+
+
+def move(notebook, explorer, key: str, press: str) -> None:
+    """Press a key on slider ``key`` and wait until the figure and the formula have been redrawn."""
+    figure = explorer.locator(
+        ".widget-html:not(.cnn-formula):not(.cnn-check):not(.cnn-error)"
+    ).first
+    formula = explorer.locator(".cnn-formula")
+    figure_before, formula_before = figure.inner_html(), formula.inner_html()
+    notebook.press(notebook.control(explorer, "slider", LABELS[key]), press)
+    notebook.wait_changed(formula, formula_before)
+    notebook.wait_changed(figure, figure_before)
+
+
+def test_no_cell_shows_an_error_output(notebook):
+    assert notebook.cell_problems() == []
+
+
+def test_explorer_renders_its_five_sliders_at_the_defaults(notebook, explorer, screenshot_dir):
+    for key, label in LABELS.items():
+        assert notebook.slider_value(notebook.control(explorer, "slider", label)) == str(
+            DEFAULTS[key]
+        )
+    assert formula_text(explorer) == substituted_formula("conv", **DEFAULTS)
+    assert explorer.locator(".cnn-check").inner_text().startswith("✓")
+    assert explorer.locator(".cnn-error").is_hidden()
+    explorer.screenshot(path=screenshot_dir / "02_conv_arithmetic_default.png")
+
+
+@pytest.mark.parametrize("key", list(LABELS))
+def test_each_slider_moved_with_the_keyboard_redraws_with_the_right_numbers(
+    notebook, explorer, key
+):
+    values = dict(DEFAULTS)
+    for press, step in (("ArrowRight", 1), ("ArrowLeft", -1)):
+        move(notebook, explorer, key, press)
+        values[key] += step
+        slider = notebook.control(explorer, "slider", LABELS[key])
+        assert notebook.slider_value(slider) == str(values[key])
+        text = formula_text(explorer)
+        assert text == substituted_formula("conv", **values)
+        assert text.endswith(f"= {torch_output_size(**values)}")
+        check = explorer.locator(".cnn-check").inner_text()
+        assert check.startswith("✓") and f"(1, 1, {values['i']}, {values['i']})" in check
+
+
+def test_impossible_combination_shows_the_message_and_the_explorer_recovers(
+    notebook, explorer, screenshot_dir
+):
+    error = explorer.locator(".cnn-error")
+    notebook.press(notebook.control(explorer, "slider", LABELS["k"]), "End")  # k = 7
+    notebook.press(notebook.control(explorer, "slider", LABELS["i"]), "Home")  # i = 1: 1 + 2 < 7
+    error.wait_for(state="visible", timeout=15_000)
+    assert "k is too large" in error.inner_text()
+    assert explorer.locator(".cnn-check").inner_text().strip() == ""
+    explorer.screenshot(path=screenshot_dir / "02_conv_arithmetic_error.png")
+    notebook.press(notebook.control(explorer, "slider", LABELS["p"]), "End")  # p = 4: 1 + 8 ≥ 7
+    error.wait_for(state="hidden", timeout=15_000)
+    values = {"i": 1, "k": 7, "s": 2, "p": 4, "d": 1}
+    notebook.page.wait_for_function(
+        "([el, text]) => el.innerText.trim() === text",
+        arg=[
+            explorer.locator(".cnn-formula").element_handle(),
+            substituted_formula("conv", **values),
+        ],
+        timeout=15_000,
+    )
+    assert formula_text(explorer).endswith(f"= {torch_output_size(**values)}")
+    assert explorer.locator(".cnn-check").inner_text().startswith("✓")
+    explorer.screenshot(path=screenshot_dir / "02_conv_arithmetic_recovered.png")
