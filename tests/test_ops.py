@@ -8,7 +8,6 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from cnn_lib import ops
-from cnn_lib.arithmetic import transposed_output_size
 from cnn_lib.ops import conv2d, conv2d_loops, conv_matrix, conv_transpose2d, pool2d
 
 TOLERANCE = 1e-5
@@ -231,7 +230,9 @@ def test_conv_transpose2d_matches_torch(case):
 def output_padding_recovering(size: int, k: int, s: int, p: int, d: int) -> int:
     """The output_padding that makes a transposed convolution give back ``size``."""
     out = (size + 2 * p - d * (k - 1) - 1) // s + 1
-    return size - transposed_output_size(out, k, s, p, d)
+    # Written out, not via transposed_output_size: without output padding the
+    # size can be < 1 (e.g. i = 1, k = 1, s = 3, p = 1), which that refuses.
+    return size - ((out - 1) * s - 2 * p + d * (k - 1) + 1)
 
 
 @FEWER
@@ -348,3 +349,11 @@ def test_pool2d_refuses_bad_input_naming_the_parameter(call, named):
 def test_transposed_and_matrix_refuse_bad_input_naming_the_parameter(call, named):
     with pytest.raises(ValueError, match=named):
         call()
+
+
+def test_conv_matrix_transpose_recovers_a_size_the_stride_skips_past():
+    # i = 1, k = 1, s = 3, p = 1: one output, and output_padding 2 to get back to 1.
+    w, y = np.full((1, 1, 1, 1), 0.5), np.full((1, 1, 1, 1), 2.0)
+    matrix = conv_matrix(w, (1, 1, 1), stride=3, padding=1)
+    transposed = conv_transpose2d(y, w, stride=3, padding=1, output_padding=2)
+    np.testing.assert_allclose(matrix.T @ y.ravel(), transposed.ravel())
