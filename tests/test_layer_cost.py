@@ -239,3 +239,38 @@ def test_model_cost_stops_following_the_field_at_a_transposed_convolution():
     )
     assert [row.receptive_field for row in rows] == [3, None, None]
     assert not any(row.sees_everything for row in rows)
+
+
+def four_designs() -> dict[str, nn.Module]:
+    """64 → 128 channels at 3×3, four ways (no biases: a BatchNorm follows each in practice)."""
+    return {
+        "standard": nn.Conv2d(64, 128, 3, padding=1, bias=False),
+        "grouped": nn.Conv2d(64, 128, 3, padding=1, groups=4, bias=False),
+        "separable": nn.Sequential(
+            nn.Conv2d(64, 64, 3, padding=1, groups=64, bias=False),
+            nn.Conv2d(64, 128, 1, bias=False),
+        ),
+        "bottleneck": nn.Sequential(
+            nn.Conv2d(64, 32, 1, bias=False),
+            nn.Conv2d(32, 32, 3, padding=1, bias=False),
+            nn.Conv2d(32, 128, 1, bias=False),
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("design", "parameters", "macs"),
+    [
+        ("standard", 73_728, 231_211_008),
+        ("grouped", 18_432, 57_802_752),
+        ("separable", 8_768, 27_496_448),
+        ("bottleneck", 15_360, 48_168_960),
+    ],
+)
+def test_four_designs_from_64_to_128_channels_cost_what_torch_counts(design, parameters, macs):
+    # Teaching numbers for notebook 05, on a 56×56 map (a ResNet stage-2 feature map).
+    module = four_designs()[design]
+    rows = model_cost(module, (64, 56, 56))
+    assert sum(r.parameters for r in rows) == parameters == parameter_count(module)
+    assert sum(r.macs for r in rows) == macs == measured_macs(module, (64, 56, 56))
+    assert rows[-1].output_shape == (128, 56, 56)

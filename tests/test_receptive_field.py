@@ -198,10 +198,35 @@ def test_vgg16_conv_stack_sees_212_pixels_at_224_measured_by_torch():
     assert (hit.min() + hit.max()) / 2 == rows[-1].start + 3 * 32
 
 
-def test_doubling_dilations_grow_the_field_exponentially():
-    rows = receptive_field([(3, 1, 2**n, 2**n) for n in range(6)], 256)
-    assert [r.receptive_field for r in rows] == [3, 7, 15, 31, 63, 127]
-    assert all(r.output_size == 256 for r in rows)
+def test_doubling_dilations_grow_the_field_exponentially_as_torch_measures():
+    # Teaching numbers for notebook 02: r = 2^(L+1) − 1 with doubling dilations, 2L + 1 without.
+    for depth in range(1, 7):
+        doubling = [(3, 1, 2**n, 2**n) for n in range(depth)]
+        rows = receptive_field(doubling, 160)
+        assert rows[-1].receptive_field == 2 ** (depth + 1) - 1 and rows[-1].output_size == 160
+        assert receptive_field([(3, 1, 1, 1)] * depth, 160)[-1].receptive_field == 2 * depth + 1
+        hit = measure_input_gradient(doubling, 160, 80, 80).sum(axis=0).nonzero()[0]
+        assert hit.max() - hit.min() + 1 == 2 ** (depth + 1) - 1
+
+
+@pytest.mark.parametrize(
+    ("strides", "field", "jumps"),
+    [
+        ((1, 1, 1, 1), 9, [1, 1, 1, 1]),
+        ((1, 1, 1, 2), 9, [1, 1, 1, 2]),
+        ((2, 1, 1, 1), 15, [2, 2, 2, 2]),
+        ((2, 2, 1, 1), 23, [2, 4, 4, 4]),
+        ((2, 2, 2, 2), 31, [2, 4, 8, 16]),
+    ],
+)
+def test_stride_multiplies_the_jump_as_torch_measures(strides, field, jumps):
+    # Teaching numbers for notebook 02: the same four 3×3 kernels, strides moved earlier.
+    layers = [(3, s, 1, 1) for s in strides]
+    rows = receptive_field(layers, 64)
+    assert [r.jump for r in rows] == jumps and rows[-1].receptive_field == field
+    middle = rows[-1].output_size // 2
+    hit = measure_input_gradient(layers, 64, middle, middle).sum(axis=0).nonzero()[0]
+    assert hit.max() - hit.min() + 1 == field
 
 
 def test_formula_substitutes_the_recurrence():
