@@ -1,0 +1,106 @@
+"""Teaching helpers for notebook 03: shift tolerance of pooling, window coverage, parameter counts.
+
+Pooling has no weights. What it changes is the size of the feature maps, and so
+the weights of the layers after it and how much a small shift of the input
+moves the output. The operations themselves are :func:`cnn_lib.ops.pool2d`.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import torch
+from torch import nn
+
+from cnn_lib.arithmetic import pool_output_size
+from cnn_lib.ops import pool2d
+
+__all__ = ["shift_change", "window_coverage", "small_cnn", "parameter_table", "HEADS"]
+
+HEADS = ("flatten", "pool + flatten", "pool + global average")
+
+
+def _check_count(name: str, value, minimum: int, meaning: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"{name} ({meaning}) must be a whole number ≥ {minimum}, got {value!r}.")
+    return int(value)
+
+
+def shift_change(feature_map, shift: int, k: int = 1, mode: str = "max") -> float:
+    """Return how much the pooled map changes when ``feature_map`` moves ``shift`` pixels right: Σ|b − a| / Σ|a|.
+
+    Both versions are cut from the same map (no wrap-around): columns
+    ``shift, shift + 1, …`` (the original ``a``) against columns ``0, 1, …`` (the
+    same picture moved right), pooled with k×k windows and stride k (``k = 1``
+    means no pooling) and compared position by position. 0 means unchanged; 1
+    means the change is as large as the output itself.
+    """
+    feature_map = np.asarray(feature_map, dtype=float)
+    if feature_map.ndim != 2:
+        raise ValueError(f"feature_map must be a 2-D array, got shape {feature_map.shape}.")
+    shift = _check_count("shift", shift, 0, "pixels to move")
+    k = _check_count("k", k, 1, "pooling window size")
+    width = feature_map.shape[1] - shift
+    width -= width % k  # whole windows only, so both crops pool the same way
+    if width < k:
+        raise ValueError(
+            f"shift={shift} leaves fewer than k={k} columns of the {feature_map.shape[1]}-wide map; "
+            "use a smaller shift or a wider map."
+        )
+    original = feature_map[:, shift : shift + width]
+    moved = feature_map[:, :width]  # the same picture, content shifted right by `shift`
+    height = feature_map.shape[0] - feature_map.shape[0] % k
+    a = pool2d(original[None, None, :height], k, mode=mode)
+    b = pool2d(moved[None, None, :height], k, mode=mode)
+    total = float(np.sum(np.abs(a)))
+    if total == 0:
+        raise ValueError("feature_map is zero where it is compared, so no change can be measured.")
+    return float(np.sum(np.abs(b - a)) / total)
+
+
+def window_coverage(i: int, k: int, s: int | None = None, p: int = 0) -> np.ndarray:
+    """Return, for each of the ``i`` input positions along one axis, how many pooling windows include it."""
+    s = k if s is None else s
+    o = pool_output_size(i, k, s, p)
+    counts = np.zeros(i + 2 * p, dtype=int)
+    for start in range(0, o * s, s):
+        counts[start : start + k] += 1
+    return counts[p : p + i]
+
+
+def small_cnn(head: str = "flatten", size: int = 28, classes: int = 10) -> nn.Sequential:
+    """Return a two-conv network for ``size × size`` grey images with one of three heads.
+
+    ``"flatten"``: no pooling, the last maps flattened into a linear layer;
+    ``"pool + flatten"``: a 2×2 max pool after each conv, then flatten;
+    ``"pool + global average"``: the same pools, then one average per channel.
+    """
+    if head not in HEADS:
+        raise ValueError(f"head must be one of {', '.join(map(repr, HEADS))}; got {head!r}.")
+    size = _check_count("size", size, 4, "input height and width")
+    pool = head != "flatten"
+    layers: list[nn.Module] = [nn.Conv2d(1, 16, 3, padding=1), nn.ReLU()]
+    layers += [nn.MaxPool2d(2)] if pool else []
+    layers += [nn.Conv2d(16, 32, 3, padding=1), nn.ReLU()]
+    layers += [nn.MaxPool2d(2)] if pool else []
+    side = size // 4 if pool else size
+    if head == "pool + global average":
+        layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(32, classes)]
+    else:
+        layers += [nn.Flatten(), nn.Linear(32 * side * side, classes)]
+    return nn.Sequential(*layers)
+
+
+def parameter_table(model: nn.Module, input_shape: tuple[int, ...]) -> list[tuple[str, tuple, int]]:
+    """Return one row per layer of ``model`` (an ``nn.Sequential``): (layer, output shape, parameters)."""
+    if not isinstance(model, nn.Sequential):
+        raise ValueError(f"model must be an nn.Sequential, got {type(model).__name__}.")
+    rows = []
+    x = torch.zeros(1, *input_shape)
+    with torch.no_grad():
+        for layer in model:
+            x = layer(x)
+            count = sum(parameter.numel() for parameter in layer.parameters())
+            rows.append((type(layer).__name__, tuple(x.shape[1:]), count))
+    return rows
