@@ -37,6 +37,8 @@ __all__ = [
     "draw_conv_arithmetic",
     "draw_conv_step",
     "draw_padded_input",
+    "draw_padding_modes",
+    "pad_grid",
     "feature_map_png",
     "window_positions",
 ]
@@ -62,8 +64,16 @@ def draw_padded_input(
 ) -> str:
     """Return a fragment of the padded input: i×i input cells, p rings of zero padding shaded."""
     inside = {(r, c): tint(INPUT_COLOR, 0.18) for r in range(p, p + i) for c in range(p, p + i)}
+    # Below ~20 px a "0" in every padding cell is clutter; the grey alone says "padding".
     return grid(
-        _padded_labels(i, p), x=x, y=y, cell=cell, fills=inside, padding=p, font_size=cell * 0.38
+        _padded_labels(i, p) if cell >= 20 else None,
+        shape=(i + 2 * p, i + 2 * p),
+        x=x,
+        y=y,
+        cell=cell,
+        fills=inside,
+        padding=p,
+        font_size=cell * 0.38,
     )
 
 
@@ -117,14 +127,15 @@ def draw_conv_arithmetic(i: int = 7, k: int = 3, s: int = 2, p: int = 1, d: int 
         )
     )
     starts = ", ".join(map(str, positions[:8])) + (" …" if len(positions) > 8 else "")
-    notes = [f"bars: the {len(positions)} window positions per row, starting at {starts}"]
+    count = f"{len(positions)} window position" + ("s" if len(positions) > 1 else "")
+    notes = [f"bars: the {count} per row, starting at {starts}"]
     if not covered.all():
         notes.append("dashed: rows and columns that no kernel tap touches")
     for index, note in enumerate(notes):
         parts.append(
             label(left, top + size * cell + 20 + 16 * index, note, 12, TEXT_COLOR, "start")
         )
-    width = max(out_x + o * out_cell + 20, left + 400)
+    width = max(out_x + max(o * out_cell, 90) + 20, left + 400)
     return svg(
         parts, width, top + size * cell + 20 + 16 * len(notes), title="convolution output size"
     )
@@ -256,3 +267,34 @@ def feature_map_png(feature_map, w=None) -> bytes:
         bound = float(np.percentile(np.abs(feature_map), 99)) or 1.0
         return array_to_png(feature_map, vmin=-bound, vmax=bound)
     return array_to_png(feature_map, vmin=0.0, vmax=1.0)
+
+
+PADDING_MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "edge"}  # torch → numpy
+
+
+def pad_grid(x, p: int, mode: str) -> np.ndarray:
+    """Return the 2-D grid ``x`` padded by ``p`` on each side with PyTorch's ``padding_mode`` ``mode``."""
+    if mode not in PADDING_MODES:
+        raise ValueError(
+            f"mode must be one of {', '.join(PADDING_MODES)} (torch's padding_mode), got {mode!r}."
+        )
+    x = np.asarray(x, dtype=float)
+    if mode == "reflect" and p >= min(x.shape):
+        raise ValueError(
+            f"p={p} is too large for reflect padding of a {x.shape} grid; use p < {min(x.shape)}."
+        )
+    return np.pad(x, p, mode=PADDING_MODES[mode])
+
+
+def draw_padding_modes(x, p: int = 2, modes: tuple[str, ...] = tuple(PADDING_MODES)) -> str:
+    """Return an SVG of the grid ``x`` padded by ``p`` with each padding mode, side by side, padding shaded."""
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 2:
+        raise ValueError(f"x must be a 2-D grid, got shape {x.shape}.")
+    parts, left = [], 10
+    for mode in modes:
+        padded = pad_grid(x, p, mode)
+        parts.append(label(left, 18, f"padding_mode='{mode}'", 13, TEXT_COLOR, "start"))
+        parts.append(grid(padded, x=left, y=28, padding=p, fill=tint(INPUT_COLOR, 0.18)))
+        left += padded.shape[1] * CELL + 30
+    return svg(parts, left - 20, 28 + (x.shape[0] + 2 * p) * CELL + 10, title="padding modes")
