@@ -14,7 +14,14 @@ from cnn_lib.drawing import CELL, array_to_png, arrow, grid, label, svg, tint, v
 from cnn_lib.ops import pool2d
 from cnn_lib.viz import EXTRA_COLOR, HIGHLIGHT_COLOR, INPUT_COLOR, OUTPUT_COLOR, TEXT_COLOR
 
-__all__ = ["POOL_MODES", "pool_grid", "draw_pooling", "draw_unpooling", "pooled_photo_png"]
+__all__ = [
+    "POOL_MODES",
+    "pool_grid",
+    "draw_pooling",
+    "draw_unpooling",
+    "pooled_photo_png",
+    "plot_image_row",
+]
 
 POOL_MODES = ("max", "avg", "min", "lp")
 # What each mode pads with: the value that never wins (max, min) or adds nothing (avg).
@@ -192,3 +199,21 @@ def pooled_photo_png(
     bound = float(np.percentile(np.abs(feature_map), 99)) or 1.0
     # Min pooling of a ReLU map is mostly 0; one fixed scale keeps all four modes comparable.
     return array_to_png(pooled, vmin=0.0, vmax=bound, scale=scale), pooled.shape
+
+
+def plot_image_row(
+    images: dict[str, np.ndarray], title: str, size: float = 2.8, vmin=0.0, vmax=1.0
+):
+    """Return a matplotlib figure showing grayscale ``images`` side by side, each titled by its key."""
+    import matplotlib.pyplot as plt
+
+    if not images:
+        raise ValueError("images must hold at least one (title → 2-D array) entry.")
+    fig, axes = plt.subplots(1, len(images), figsize=(size * len(images), size + 0.6))
+    for ax, (name, image) in zip(np.atleast_1d(axes), images.items(), strict=True):
+        ax.imshow(image, cmap="gray", vmin=vmin, vmax=vmax, interpolation="nearest")
+        ax.set_title(name, fontsize=10)
+        ax.axis("off")
+    fig.suptitle(title, fontsize=12)
+    fig.tight_layout()
+    return fig

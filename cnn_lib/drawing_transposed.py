@@ -13,6 +13,7 @@ import numpy as np
 
 from cnn_lib.arithmetic import transposed_output_size
 from cnn_lib.drawing import CELL, arrow, dilated_window, grid, label, svg, tint, value_fills, window
+from cnn_lib.drawing_pooling import plot_image_row  # noqa: F401  (shared figure helper)
 from cnn_lib.transposed import overlap_count, transposed_padding
 from cnn_lib.viz import (
     HIGHLIGHT_COLOR,
@@ -153,23 +154,5 @@ def plot_overlap_maps(cases: list[tuple[int, int, int, int]], i: int = 6):
         ax.set_xticks([])
         ax.set_yticks([])
     fig.suptitle("kernel copies landing on each output pixel", fontsize=12)
-    fig.tight_layout()
-    return fig
-
-
-def plot_image_row(
-    images: dict[str, np.ndarray], title: str, size: float = 2.8, vmin=0.0, vmax=1.0
-):
-    """Return a matplotlib figure showing grayscale ``images`` side by side, each titled by its key."""
-    import matplotlib.pyplot as plt
-
-    if not images:
-        raise ValueError("images must hold at least one (title → 2-D array) entry.")
-    fig, axes = plt.subplots(1, len(images), figsize=(size * len(images), size + 0.6))
-    for ax, (name, image) in zip(np.atleast_1d(axes), images.items(), strict=True):
-        ax.imshow(image, cmap="gray", vmin=vmin, vmax=vmax, interpolation="nearest")
-        ax.set_title(name, fontsize=10)
-        ax.axis("off")
-    fig.suptitle(title, fontsize=12)
     fig.tight_layout()
     return fig

@@ -31,6 +31,7 @@ __all__ = [
     "transposed_by_zero_insertion",
     "transposed_by_matrix",
     "overlap_count",
+    "upsample_three_ways",
 ]
 
 
@@ -170,3 +171,29 @@ def overlap_count(
         ones, kernel, stride=s, padding=p, output_padding=output_padding, dilation=d
     )
     return np.rint(counts[0, 0]).astype(int)
+
+
+def upsample_three_ways(image: np.ndarray) -> dict[str, np.ndarray]:
+    """Return ``image`` (H, W) upsampled ×2 three ways with flat kernels, each scaled to keep the brightness.
+
+    ``"k=3, s=2"``: a transposed convolution whose kernel size the stride does not
+    divide (checkerboard); ``"k=4, s=2"``: one where it does (even inside, darker
+    border); ``"resize, then 3×3 conv"``: nearest-neighbour resize, then an
+    ordinary convolution (even everywhere but the outermost ring).
+    """
+    image = np.asarray(image, dtype=float)
+    if image.ndim != 2 or min(image.shape) < 2:
+        raise ValueError(f"image must be a 2-D array at least 2×2, got shape {image.shape}.")
+    x = image[None, None]
+    # Flat kernels divided by the average number of copies landing on a pixel.
+    uneven = conv_transpose2d(
+        x, np.ones((1, 1, 3, 3)) / 2.25, stride=2, padding=1, output_padding=1
+    )
+    even = conv_transpose2d(x, np.ones((1, 1, 4, 4)) / 4, stride=2, padding=1)
+    resized = image.repeat(2, axis=0).repeat(2, axis=1)[None, None]
+    smooth = conv2d(resized, np.ones((1, 1, 3, 3)) / 9, padding=1)
+    return {
+        "k=3, s=2": uneven[0, 0],
+        "k=4, s=2": even[0, 0],
+        "resize, then 3×3 conv": smooth[0, 0],
+    }

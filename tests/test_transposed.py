@@ -14,6 +14,7 @@ from cnn_lib.transposed import (
     transposed_by_scatter,
     transposed_by_zero_insertion,
     transposed_padding,
+    upsample_three_ways,
     zero_insert,
 )
 
@@ -141,3 +142,25 @@ def test_overlap_count_is_even_inside_but_not_at_borders_for_k4_s2():
 def test_overlap_count_rejects_a_zero_kernel():
     with pytest.raises(ValueError, match="k must be at least 1"):
         overlap_count(4, 0)
+
+
+def test_upsampling_a_flat_image_shows_the_checkerboard_only_for_k3_s2():
+    images = upsample_three_ways(np.ones((8, 8)))
+    inside = {name: np.unique(np.round(image[2:-2, 2:-2], 9)) for name, image in images.items()}
+    assert len(inside["k=3, s=2"]) == 3  # 1, 2 or 4 copies: the checkerboard
+    assert inside["k=4, s=2"].tolist() == [1.0] and inside["resize, then 3×3 conv"].tolist() == [
+        1.0
+    ]
+    assert images["k=4, s=2"][0, 0] == 0.25  # the border gets fewer copies
+
+
+def test_upsampling_k3_equals_torch_conv_transpose2d():
+    image = np.random.default_rng(0).random((5, 5))
+    expected = F.conv_transpose2d(
+        torch.from_numpy(image)[None, None],
+        torch.ones(1, 1, 3, 3, dtype=torch.float64) / 2.25,
+        stride=2,
+        padding=1,
+        output_padding=1,
+    )[0, 0].numpy()
+    np.testing.assert_allclose(upsample_three_ways(image)["k=3, s=2"], expected, atol=1e-12)
