@@ -6,8 +6,13 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 TORCH_SPEC ?= torch
 PYTEST_ARGS ?=
+# The Colab profile: a second environment pinned to Colab's versions (tests/colab-constraints.txt).
+COLAB_VENV ?= .venv-colab
+COLAB_BIN := $(COLAB_VENV)/bin
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: lab test install-lab install-dev notebooks figures lint format benchmarks clean
+.PHONY: lab test install-lab install-dev notebooks figures lint format benchmarks clean chromium \
+	colab-profile test-colab-profile html
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,10 +34,42 @@ install-dev: $(VENV)/.installed-dev
 lab: $(VENV)/.installed-lab
 	$(BIN)/jupyter lab --ServerApp.root_dir=. notebooks/00_start_here.ipynb
 
-## make test: install the dev extras, run the unit tests and execute every notebook under nbval
-test: $(VENV)/.installed-dev
+## make test: install everything, run the unit and browser tests, execute every notebook under nbval,
+## then run the notebooks and widget tests again in the Colab profile; fails if either run fails
+test: $(VENV)/.installed-dev chromium colab-profile
 	$(BIN)/python -m ruff check .
-	$(BIN)/python -m pytest --nbval-lax $(PYTEST_ARGS) tests notebooks
+	status=0; \
+	$(BIN)/python -m pytest --nbval-lax $(PYTEST_ARGS) tests notebooks || status=1; \
+	$(MAKE) --no-print-directory test-colab-profile || status=1; \
+	exit $$status
+
+## chromium: Debian's Chromium for the browser tests, installed when missing and root + apt-get allow;
+## otherwise the browser tests skip with a message (and fail under CI=true)
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing chromium for the browser tests"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	else \
+		echo "chromium is missing and cannot be installed here (needs root and apt-get): browser tests will skip"; \
+	fi
+
+$(COLAB_VENV)/.installed: pyproject.toml tests/colab-constraints.txt
+	$(PYTHON) -m venv $(COLAB_VENV)
+	$(COLAB_BIN)/python -m pip install -q -c tests/colab-constraints.txt "$(TORCH_SPEC)" -e . \
+		ipywidgets ipython ipykernel matplotlib numpy scikit-learn scipy pillow tqdm nbval pytest hypothesis
+	touch $@
+
+## colab-profile: build .venv-colab, pinned to Colab's published versions of the notebook-facing packages
+colab-profile: $(COLAB_VENV)/.installed
+
+## test-colab-profile: in .venv-colab, execute every notebook under nbval (quick mode) and run the widget tests
+test-colab-profile: $(COLAB_VENV)/.installed
+	CI=true $(COLAB_BIN)/python -m pytest -p no:randomly -q --nbval-lax notebooks $(wildcard tests/test_widgets*.py)
+
+## make html: execute every notebook and write a static site under build/html/ (not part of make test)
+html: $(VENV)/.installed-dev
+	$(BIN)/python tools/build_html.py --out build/html
 
 ## make notebooks: re-execute every notebook in place (full mode, fixed seeds) to refresh stored outputs
 notebooks: $(VENV)/.installed-dev
@@ -54,4 +91,4 @@ benchmarks: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks.conv2d_speed
 
 clean:
-	rm -rf $(VENV) build .pytest_cache
+	rm -rf $(VENV) $(COLAB_VENV) build .pytest_cache

@@ -99,3 +99,11 @@ def open_lab_notebook(lab_server, browser):
         assert path.read_bytes() == original, f"the browser test modified {relative_path}"
 
     return open_notebook
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test under tests/browser/ as `browser`, so `-m "not browser"` leaves them out."""
+    folder = Path(__file__).resolve().parent
+    for item in items:
+        if folder in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
