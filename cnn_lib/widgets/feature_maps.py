@@ -1,0 +1,163 @@
+"""The explorer of notebook 05: pick a test digit and a layer, see every feature map the network makes.
+
+Drawing is pure (arrays → PNG bytes, testable without a browser); the explorer
+only wires a slider and a dropdown to it. Feature maps are PNGs in
+``widgets.Image``, so a move redraws in a few milliseconds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+import torch
+
+from cnn_lib.drawing import array_to_png, check_html, formula_html
+from cnn_lib.models import DigitsCNN, layer_outputs, shape_table
+from cnn_lib.widgets import register
+from cnn_lib.widgets.base import ChoiceControl, Explorer, IntControl, one_torch_thread
+
+__all__ = ["FeatureMapExplorer", "feature_maps_png", "digit_png", "spatial_layers"]
+
+GAP_VALUE = 0.75  # light grey between tiles, so black (zero) maps still show their edges
+
+
+def spatial_layers(model: DigitsCNN) -> list[str]:
+    """Return the names of the layers whose outputs are stacks of maps (conv, ReLU, pool)."""
+    names = []
+    for name, layer in model.layers.named_children():
+        if isinstance(layer, torch.nn.Flatten):
+            break
+        names.append(name)
+    return names
+
+
+def feature_maps_png(maps, columns: int = 8, tile: int = 64, gap: int = 4) -> bytes:
+    """Return PNG bytes of a (C, H, W) stack tiled ``columns`` wide, each map on its own scale.
+
+    Non-negative maps (after ReLU or pooling) run from black (0) to white (their
+    maximum); signed maps (straight out of a convolution) put 0 at mid-grey.
+    Each map is enlarged to about ``tile`` pixels, nearest neighbour.
+    """
+    maps = np.asarray(maps, dtype=float)
+    if maps.ndim != 3 or maps.size == 0:
+        raise ValueError(f"maps must have shape (C, H, W), got {maps.shape}.")
+    if not np.all(np.isfinite(maps)):
+        raise ValueError("maps contain NaN or infinite values; check the model's weights.")
+    count, height, width = maps.shape
+    scale = max(1, tile // max(height, width))
+    columns = max(1, min(columns, count))
+    rows = -(-count // columns)
+    side_h, side_w = height * scale, width * scale
+    canvas = np.full((rows * (side_h + gap) - gap, columns * (side_w + gap) - gap), GAP_VALUE)
+    for index, feature_map in enumerate(maps):
+        if feature_map.min() < 0:
+            bound = np.abs(feature_map).max()
+            shown = feature_map / (2 * bound) + 0.5
+        else:
+            peak = feature_map.max()
+            shown = feature_map / peak if peak > 0 else feature_map
+        row, col = divmod(index, columns)
+        top, left = row * (side_h + gap), col * (side_w + gap)
+        enlarged = shown.repeat(scale, axis=0).repeat(scale, axis=1)
+        canvas[top : top + side_h, left : left + side_w] = enlarged
+    return array_to_png(canvas, vmin=0, vmax=1)
+
+
+def digit_png(image, size: int = 128) -> bytes:
+    """Return PNG bytes of one digit (H, W) or (1, H, W) in [0, 1], enlarged to about ``size`` pixels."""
+    image = np.asarray(image, dtype=float)
+    if image.ndim == 3 and image.shape[0] == 1:
+        image = image[0]
+    if image.ndim != 2:
+        raise ValueError(f"image must have shape (H, W) or (1, H, W), got {image.shape}.")
+    return array_to_png(image, vmin=0, vmax=1, scale=max(1, size // max(image.shape)))
+
+
+@register
+class FeatureMapExplorer(Explorer):
+    """A slider over the test digits and a dropdown of layers: the digit, its prediction, and every map.
+
+    ``model`` is a (trained) :class:`~cnn_lib.models.DigitsCNN`; ``images`` and
+    ``labels`` the test digits, shape (N, 1, H, W) in [0, 1]. Without them it uses
+    an untrained network and the held-out digits (what the benchmark builds).
+    """
+
+    name = "feature-maps"
+    controls = {}
+    figure_height = "0px"
+
+    def __init__(self, model: DigitsCNN | None = None, images=None, labels=None, **values: Any):
+        if model is None:
+            torch.manual_seed(0)
+            model = DigitsCNN(image_size=16)
+        if images is None:
+            from cnn_lib.training import digits_split
+
+            images, labels = digits_split(model.image_size).test
+        if labels is not None and len(labels) != len(images):
+            raise ValueError(
+                f"give one label per image: {len(images)} images, {len(labels)} labels."
+            )
+        self.model = model.eval()
+        self.images = torch.as_tensor(images)
+        self.labels = None if labels is None else torch.as_tensor(labels)
+        self.layer_names = spatial_layers(model)
+        self.table = {row.name: row.shape for row in shape_table(model)}
+        # The slider's range depends on the data, so the controls are made per explorer.
+        self.controls = {
+            "digit": IntControl("test digit #", 0, len(self.images) - 1, 0),
+            "layer": ChoiceControl("layer", tuple(self.layer_names), self.layer_names[0]),
+        }
+        self.digit_image = widgets.Image(format="png", layout=widgets.Layout(width="128px"))
+        self.maps_image = widgets.Image(format="png", layout=widgets.Layout(width="540px"))
+        self.caption = widgets.HTML()
+        self._cache: tuple[int, dict[str, torch.Tensor], torch.Tensor] | None = None
+        super().__init__(**values)
+
+    def body(self) -> list[widgets.Widget]:
+        left = widgets.VBox([self.digit_image, self.caption], layout=widgets.Layout(width="150px"))
+        return [widgets.HBox([left, self.maps_image], layout=widgets.Layout(min_height="290px"))]
+
+    def outputs(self, digit: int) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
+        """Return every layer's output for one test digit and its class probabilities (cached)."""
+        if self._cache is None or self._cache[0] != digit:
+            with one_torch_thread():
+                named = dict(layer_outputs(self.model, self.images[digit : digit + 1]))
+            self._cache = (digit, named, named["fc2"][0].softmax(0))
+        return self._cache[1], self._cache[2]
+
+    def draw(self, values: dict[str, Any]) -> None:
+        digit, layer = values["digit"], values["layer"]
+        if layer not in self.layer_names:
+            raise ValueError(f"layer must be one of {', '.join(self.layer_names)}, got {layer!r}.")
+        named, probabilities = self.outputs(digit)
+        maps = named[layer][0].numpy()
+        self.digit_image.value = digit_png(self.images[digit].numpy())
+        self.maps_image.value = feature_maps_png(maps)
+        predicted = int(probabilities.argmax())
+        truth = "" if self.labels is None else f"true: <b>{int(self.labels[digit])}</b><br>"
+        self.caption.value = (
+            f"<div>{truth}predicted: <b>{predicted}</b> "
+            f"({100 * float(probabilities[predicted]):.0f}%)</div>"
+        )
+        c, h, w = maps.shape
+        self.formula.value = formula_html(
+            f"{layer}: {c} feature maps of {h}×{w} "
+            f"(bright = strong response; conv outputs: mid-grey = 0)"
+        )
+        expected = self.table[layer]
+        self.check.value = check_html(
+            tuple(maps.shape) == expected,
+            f"shape {c}×{h}×{w} from the model; the shape table says "
+            f"{'×'.join(str(n) for n in expected)}",
+        )
+
+    def benchmark_moves(self) -> list[dict[str, Any]]:
+        return [
+            {"digit": 1},
+            {"digit": 0},
+            {"layer": self.layer_names[-1]},
+            {"layer": self.layer_names[0]},
+        ]
