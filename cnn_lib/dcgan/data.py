@@ -1,6 +1,8 @@
 """Training images for the DCGAN, as tensors in [−1, 1] at the requested size.
 
-``digits`` (the default) needs no download: scikit-learn ships it. ``mnist``,
+``digits`` (the default) needs no download: scikit-learn ships it; the GAN trains on
+the same training split as the course's digits classifier, whose held-out digits
+cnn_lib.metrics compares generated ones with. ``mnist``,
 ``fashion_mnist`` and ``cifar10`` are read from their published file formats
 (MNIST's idx files, CIFAR-10's python pickles) by the small readers below;
 torchvision, where installed (it is on Colab), is used only to download them.
@@ -116,9 +118,10 @@ def load_tensor_images(name: str, root: str | Path, download: bool = True) -> to
     """Return a whole in-memory data set as float images (N, C, h, w) in [0, 1] at native size."""
     root = Path(root)
     if name == "digits":
-        from cnn_lib.data import load_digits
+        from cnn_lib.training import digits_split
 
-        return torch.from_numpy(load_digits()[0])[:, None]
+        # Only the classifier's training split: its held-out digits stay unseen by the GAN too.
+        return digits_split(image_size=8).train_images
     if name in _IDX_FOLDERS:
         path = _idx_file(name, root)
         if path is None and download:

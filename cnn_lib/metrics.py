@@ -1,0 +1,158 @@
+"""How good are generated digits? Three numbers from a digit classifier trained on real ones.
+
+- confident share: the fraction of samples the classifier labels with probability ≥ 0.9
+  (a blob between two digits gets a hesitant answer);
+- class coverage: entropy of the predicted-class histogram divided by log 10, 1.0 when all
+  ten digits are equally common (a generator that collapsed to a few digits scores low);
+- Fréchet distance: between Gaussians fitted to the classifier's hidden features of generated
+  and of held-out real digits (the idea of FID, with a digit network instead of Inception),
+  reported beside the floor, the same distance between two sets of real digits.
+
+The classifier is the course's ``DigitsCNN`` trained with ``cnn_lib.training`` on the 8×8
+digits' training split; generated images of any size are area-averaged down to 8×8.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+CLASSIFIER_SIZE = 8
+CONFIDENCE_THRESHOLD = 0.9
+
+
+@dataclass
+class DigitsReference:
+    """The metrics' yardstick: a trained digit classifier and real digits (N, 1, 8, 8) in [0, 1]."""
+
+    classifier: torch.nn.Module
+    train_images: torch.Tensor
+    held_out_images: torch.Tensor
+    held_out_labels: torch.Tensor
+    held_out_accuracy: float
+
+
+@dataclass
+class QualityReport:
+    """The quality of a set of generated digits, with the real-vs-real floor for scale."""
+
+    frechet_distance: float
+    floor: float
+    ratio: float
+    confident_share: float
+    coverage: float
+    samples: int
+
+    def to_dict(self) -> dict[str, float]:
+        """Return the report as a dict of rounded numbers (for JSON)."""
+        return {
+            key: round(value, 4) if isinstance(value, float) else value
+            for key, value in asdict(self).items()
+        }
+
+
+def digits_reference(epochs: int = 15, seed: int = 0) -> DigitsReference:
+    """Return a DigitsCNN trained on the digits' training split, with the split's real images."""
+    from cnn_lib.training import train_digits_classifier
+
+    classifier, history, split = train_digits_classifier(CLASSIFIER_SIZE, epochs, seed=seed)
+    return DigitsReference(
+        classifier.eval(),
+        split.train_images,
+        split.test_images,
+        split.test_labels,
+        history["test_accuracy"][-1],
+    )
+
+
+def to_classifier_input(images: torch.Tensor) -> torch.Tensor:
+    """Return images in [−1, 1] of any size as the classifier's input: 8×8, values in [0, 1]."""
+    images = torch.as_tensor(images, dtype=torch.float32)
+    if images.ndim != 4 or images.shape[1] != 1:
+        raise ValueError(f"images must have shape (N, 1, H, W), got {tuple(images.shape)}.")
+    if images.shape[-1] != CLASSIFIER_SIZE:
+        # Area averaging, so a generator's fine detail is judged the way 8×8 digits record it.
+        images = F.adaptive_avg_pool2d(images, CLASSIFIER_SIZE)
+    return ((images + 1) / 2).clamp(0, 1)
+
+
+def as_generated(real: torch.Tensor, image_size: int) -> torch.Tensor:
+    """Return real 8×8 digits in [0, 1] the way the GAN saw them: in [−1, 1] at ``image_size``."""
+    from cnn_lib.dcgan.data import TensorImages, resize_to_unit_range
+
+    # Through the same uint8 store as training batches, so real and generated take one path.
+    stored = TensorImages(resize_to_unit_range(real, image_size)).images
+    return stored.float() / 127.5 - 1
+
+
+@torch.no_grad()
+def classify(classifier: torch.nn.Module, images: torch.Tensor) -> tuple[torch.Tensor, np.ndarray]:
+    """Return (class probabilities (N, 10), hidden features (N, F) as float64) for images in [−1, 1]."""
+    inputs = to_classifier_input(images)
+    classifier.eval()
+    features = torch.cat([classifier.embed(chunk) for chunk in inputs.split(512)])
+    probabilities = torch.cat([classifier(chunk).softmax(1) for chunk in inputs.split(512)])
+    return probabilities, features.double().numpy()
+
+
+def confident_share(probabilities: torch.Tensor, threshold: float = CONFIDENCE_THRESHOLD) -> float:
+    """Return the fraction of rows whose largest class probability is at least ``threshold``."""
+    return (probabilities.max(1).values >= threshold).float().mean().item()
+
+
+def class_coverage(probabilities: torch.Tensor) -> float:
+    """Return the entropy of the predicted-class histogram divided by log(classes): 1 = all equally often."""
+    classes = probabilities.shape[1]
+    counts = np.bincount(probabilities.argmax(1).numpy(), minlength=classes)
+    shares = counts[counts > 0] / counts.sum()
+    return float(-(shares * np.log(shares)).sum() / np.log(classes))
+
+
+def frechet_distance(features_a: np.ndarray, features_b: np.ndarray) -> float:
+    """Return ‖μa − μb‖² + tr(Σa + Σb − 2(ΣaΣb)^½) between Gaussians fitted to two feature sets."""
+    features_a, features_b = np.asarray(features_a, np.float64), np.asarray(features_b, np.float64)
+    if features_a.ndim != 2 or features_b.ndim != 2 or features_a.shape[1] != features_b.shape[1]:
+        raise ValueError("features must be two (N, F) arrays with the same F.")
+    if min(len(features_a), len(features_b)) < 2:
+        raise ValueError("each feature set needs at least 2 rows to estimate a covariance.")
+    mean_a, mean_b = features_a.mean(0), features_b.mean(0)
+    cov_a, cov_b = np.cov(features_a, rowvar=False), np.cov(features_b, rowvar=False)
+    # tr((ΣaΣb)^½) is the sum of square roots of ΣaΣb's eigenvalues, which are real and ≥ 0
+    # for covariance matrices (up to rounding, hence the clip).
+    eigenvalues = np.linalg.eigvals(cov_a @ cov_b).real.clip(min=0)
+    return float(
+        ((mean_a - mean_b) ** 2).sum()
+        + np.trace(cov_a)
+        + np.trace(cov_b)
+        - 2 * np.sqrt(eigenvalues).sum()
+    )
+
+
+def real_floor(reference: DigitsReference, count: int, image_size: int) -> float:
+    """Return the Fréchet distance between ``count`` real training digits and the held-out ones."""
+    train = as_generated(reference.train_images[:count], image_size)
+    held_out = as_generated(reference.held_out_images, image_size)
+    return frechet_distance(
+        classify(reference.classifier, train)[1], classify(reference.classifier, held_out)[1]
+    )
+
+
+def quality_report(images: torch.Tensor, reference: DigitsReference) -> QualityReport:
+    """Return the confident share, class coverage and Fréchet distance (with its floor) of ``images``."""
+    images = torch.as_tensor(images, dtype=torch.float32)
+    count = min(len(images), len(reference.train_images))
+    probabilities, features = classify(reference.classifier, images[:count])
+    held_out = as_generated(reference.held_out_images, images.shape[-1])
+    distance = frechet_distance(features, classify(reference.classifier, held_out)[1])
+    floor = real_floor(reference, count, images.shape[-1])
+    return QualityReport(
+        distance,
+        floor,
+        distance / floor,
+        confident_share(probabilities),
+        class_coverage(probabilities),
+        count,
+    )
