@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnn_lib.viz import HIGHLIGHT_COLOR, INPUT_COLOR
+from cnn_lib.viz import HIGHLIGHT_COLOR, INPUT_COLOR, KERNEL_COLOR
 
 __all__ = ["random_crops", "plot_kernel_learning"]
 
@@ -41,7 +41,12 @@ def plot_kernel_learning(losses, history, target, snapshots: int = 4):
     random start); ``snapshots`` of them are drawn, evenly spaced, then the target.
     """
     import matplotlib.pyplot as plt
+    from matplotlib.colors import LinearSegmentedColormap
 
+    # Negative weights blue, positive orange (the kernel's colour), zero white.
+    weight_colours = LinearSegmentedColormap.from_list(
+        "weights", [INPUT_COLOR, "#ffffff", KERNEL_COLOR]
+    )
     losses, history, target = np.asarray(losses), np.asarray(history), np.asarray(target)
     if len(losses) == 0 or history.ndim != 3 or history.shape[1:] != target.shape:
         raise ValueError(
@@ -57,9 +62,18 @@ def plot_kernel_learning(losses, history, target, snapshots: int = 4):
     panels = [(f"step {step}", history[step]) for step in steps] + [("target", target)]
     for index, (title, weights) in enumerate(panels):
         axes = figure.add_subplot(grid[index + 1])
-        axes.imshow(weights, cmap="PuOr", vmin=-bound, vmax=bound)
+        axes.imshow(weights, cmap=weight_colours, vmin=-bound, vmax=bound)
         for (row, col), value in np.ndenumerate(weights):
-            axes.text(col, row, f"{value:.1f}", ha="center", va="center", fontsize=9)
+            shade = "white" if abs(value) > 0.6 * bound else "black"  # readable on strong colours
+            axes.text(
+                col,
+                row,
+                f"{round(float(value), 1) + 0.0:.1f}",
+                ha="center",
+                va="center",
+                fontsize=9,
+                color=shade,
+            )
         colour = HIGHLIGHT_COLOR if title == "target" else "black"
         axes.set_title(title, color=colour)
         axes.set_xticks([])

@@ -12,7 +12,9 @@ from PIL import Image
 from cnn_lib.drawing_conv import (
     draw_conv_arithmetic,
     draw_conv_step,
+    draw_padding_modes,
     feature_map_png,
+    pad_grid,
     window_positions,
 )
 from cnn_lib.kernels import kernel
@@ -98,3 +100,30 @@ def test_feature_map_png_shows_edge_responses_around_mid_grey():
         Image.open(io.BytesIO(feature_map_png(np.full((2, 2), 0.5), kernel("box blur"))))
     )
     assert np.all(blurred == 128)
+
+
+@pytest.mark.parametrize("mode", ["zeros", "reflect", "replicate"])
+def test_pad_grid_matches_torch_padding_modes(mode):
+    x = np.arange(1, 17, dtype=float).reshape(4, 4)
+    torch_mode = {"zeros": "constant", "reflect": "reflect", "replicate": "replicate"}[mode]
+    expected = F.pad(torch.from_numpy(x)[None, None], (2, 2, 2, 2), mode=torch_mode)[0, 0].numpy()
+    np.testing.assert_array_equal(pad_grid(x, 2, mode), expected)
+
+
+def test_padding_modes_figure_writes_each_padded_grid():
+    labels = texts(draw_padding_modes(np.arange(1, 17).reshape(4, 4), p=2))
+    assert {"padding_mode='zeros'", "padding_mode='reflect'", "padding_mode='replicate'"} <= set(
+        labels
+    )
+    assert (
+        labels.count("11") == 1 + 9 + 1
+    )  # zeros: once; reflect: 3 mirrored rows × 3 columns; replicate: once
+
+
+@pytest.mark.parametrize(
+    "x, p, mode, word",
+    [(np.zeros((3, 3)), 3, "reflect", "too large"), (np.zeros((3, 3)), 1, "circular", "mode")],
+)
+def test_pad_grid_refuses_what_torch_refuses(x, p, mode, word):
+    with pytest.raises(ValueError, match=word):
+        pad_grid(x, p, mode)
