@@ -84,12 +84,13 @@ def transposed_example() -> dict[str, np.ndarray | int]:
 def _new_canvas(width: float, height: float, size: tuple[float, float]):
     """Return (figure, axes) with data coordinates 0..width × 0..height, y pointing down.
 
-    The Figure is made without pyplot, so drawing it neither shows it twice in a
-    notebook nor leaves it open.
+    The Figure is made through pyplot (so IPython's inline backend can display it)
+    and closed at once, so a cell ending with the call shows it exactly once.
     """
-    from matplotlib.figure import Figure
+    import matplotlib.pyplot as plt
 
-    figure = Figure(figsize=size, dpi=FIGURE_DPI)
+    figure = plt.figure(figsize=size, dpi=FIGURE_DPI)
+    plt.close(figure)
     axes = figure.add_axes((0, 0, 1, 1))
     axes.set_xlim(0, width)
     axes.set_ylim(height, 0)

@@ -55,16 +55,20 @@ def apply_style() -> None:
 
 # ----------------------------------------------------------------------------
 # Plotting helpers shared by notebooks 05 and 06. Each returns a matplotlib
-# Figure made without pyplot, so a notebook cell that ends with the call shows
-# it exactly once and nothing is left open.
+# Figure already closed in pyplot, so a notebook cell that ends with the call
+# shows it exactly once and nothing is left open.
 # ----------------------------------------------------------------------------
 
 
 def _figure(width: float, height: float):
-    """Return a new constrained-layout Figure of ``width × height`` inches (not registered with pyplot)."""
-    from matplotlib.figure import Figure
+    """Return a new constrained-layout Figure of ``width × height`` inches, already closed in pyplot."""
+    import matplotlib.pyplot as plt
 
-    return Figure(figsize=(width, height), layout="constrained")
+    # Made through pyplot so IPython's inline backend knows how to display it, then closed
+    # at once so a cell ending with the call shows it exactly once and nothing stays open.
+    figure = plt.figure(figsize=(width, height), layout="constrained")
+    plt.close(figure)
+    return figure
 
 
 def _as_image_stack(images) -> np.ndarray:
