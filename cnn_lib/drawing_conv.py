@@ -36,6 +36,7 @@ from cnn_lib.viz import (
 __all__ = [
     "draw_conv_arithmetic",
     "draw_conv_step",
+    "draw_kernel_overhang",
     "draw_padded_input",
     "draw_padding_modes",
     "pad_grid",
@@ -122,8 +123,13 @@ def draw_conv_arithmetic(i: int = 7, k: int = 3, s: int = 2, p: int = 1, d: int 
     )
     parts.append(label(out_x, out_y - 10, f"output {o}×{o}", 13, OUTPUT_COLOR, "start"))
     parts.append(
+        # From the input's right edge, level with the first window, so it crosses no numbers.
         arrow(
-            left + span * cell + 4, top + cell / 2, out_x - 4, out_y + out_cell / 2, HIGHLIGHT_COLOR
+            left + size * cell + 6,
+            top + min(span, size) * cell / 2,
+            out_x - 4,
+            out_y + out_cell / 2,
+            HIGHLIGHT_COLOR,
         )
     )
     starts = ", ".join(map(str, positions[:8])) + (" …" if len(positions) > 8 else "")
@@ -138,6 +144,26 @@ def draw_conv_arithmetic(i: int = 7, k: int = 3, s: int = 2, p: int = 1, d: int 
     width = max(out_x + max(o * out_cell, 90) + 20, left + 400)
     return svg(
         parts, width, top + size * cell + 20 + 16 * len(notes), title="convolution output size"
+    )
+
+
+def draw_kernel_overhang(i: int, k: int, p: int = 0, d: int = 1) -> str:
+    """Return an SVG of a kernel too large for its padded input: the input, and the kernel's span dashed over it.
+
+    This is what the arithmetic explorer shows when no window fits.
+    """
+    size, span = i + 2 * p, effective_kernel_size(k, d)
+    cell = min(CELL, GRID_PIXELS / max(size, span))
+    left, top = 30, 40
+    caption = f"the kernel spans {span} pixels, the padded input only {size}: it fits nowhere"
+    parts = [
+        label(left, 16, f"input {i}×{i}, padded to {size}×{size}", 13, INPUT_COLOR, "start"),
+        draw_padded_input(i, p, x=left, y=top, cell=cell),
+        window(0, 0, span, x=left, y=top, cell=cell, colour=HIGHLIGHT_COLOR, dashed=True),
+        label(left, top + span * cell + 20, caption, 12, HIGHLIGHT_COLOR, "start"),
+    ]
+    return svg(
+        parts, left + max(size, span) * cell + 420, top + span * cell + 32, title="kernel too large"
     )
 
 

@@ -12,6 +12,7 @@ from PIL import Image
 from cnn_lib.drawing_conv import (
     draw_conv_arithmetic,
     draw_conv_step,
+    draw_kernel_overhang,
     draw_padding_modes,
     feature_map_png,
     pad_grid,
@@ -127,3 +128,10 @@ def test_padding_modes_figure_writes_each_padded_grid():
 def test_pad_grid_refuses_what_torch_refuses(x, p, mode, word):
     with pytest.raises(ValueError, match=word):
         pad_grid(x, p, mode)
+
+
+def test_kernel_overhang_draws_the_span_dashed_beyond_the_padded_input():
+    figure = draw_kernel_overhang(i=1, k=7, p=1)
+    assert "the kernel spans 7 pixels, the padded input only 3: it fits nowhere" in texts(figure)
+    dashed = [r for r in ET.fromstring(figure).iter(f"{SVG}rect") if r.get("stroke-dasharray")]
+    assert len(dashed) == 1 and float(dashed[0].get("width")) == 7 * 28

@@ -51,7 +51,8 @@ def test_arithmetic_explorer_shows_an_impossible_kernel_inline_and_recovers():
     explorer.set_values(i=3, k=7, p=0)
     assert "k is too large" in explorer.error.value and explorer.error.layout.display == "block"
     assert "o = ⌊(3 + 2·0 − 7)/2⌋ + 1 = −1" in explorer.formula.value
-    assert explorer.check.value == "" and "padded" not in explorer.figure.value
+    assert explorer.check.value == "" and "it fits nowhere" in explorer.figure.value
+    assert "output" not in explorer.figure.value
     explorer.sliders["i"].value = 9
     assert explorer.error.value == "" and "✓" in explorer.check.value
     assert "= 2<" in explorer.formula.value

@@ -14,11 +14,11 @@ import numpy as np
 import torch
 
 from cnn_lib.arithmetic import conv_output_size, substituted_formula
-from cnn_lib.drawing import array_to_png, check_html, format_number, formula_html, svg
+from cnn_lib.drawing import array_to_png, check_html, format_number, formula_html
 from cnn_lib.drawing_conv import (
     draw_conv_arithmetic,
     draw_conv_step,
-    draw_padded_input,
+    draw_kernel_overhang,
     feature_map_png,
 )
 from cnn_lib.kernels import INTEGER_KERNELS, KERNELS, apply_kernel
@@ -64,9 +64,7 @@ class ConvArithmeticExplorer(Explorer):
         )
 
     def on_error(self, values: dict[str, Any], error: ValueError) -> None:
-        i, p = values["i"], values["p"]
-        size = i + 2 * p
-        self.figure.value = svg(draw_padded_input(i, p, cell=min(28, 330 / size)), 360, 360)
+        self.figure.value = draw_kernel_overhang(values["i"], values["k"], values["p"], values["d"])
         self.check.value = ""
 
 
