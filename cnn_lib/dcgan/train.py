@@ -150,9 +150,51 @@ class DCGANRun:
         self.plain_models = (generator, discriminator)
         self.generator = wrap_model(generator, self.context, self.device)
         self.discriminator = wrap_model(discriminator, self.context, self.device)
+        self.compile_pending = config.compile
         if config.compile:
             self.generator = try_compile(self.generator, self.log)
             self.discriminator = try_compile(self.discriminator, self.log)
+
+    def _first_compiled_step(
+        self, real: torch.Tensor, noise: torch.Tensor
+    ) -> dict[str, torch.Tensor]:
+        """Run the first step compiled; if compiling fails (it happens lazily, here), go eager."""
+        self.compile_pending = False
+        saved = copy.deepcopy(
+            [m.state_dict() for m in (*self.plain_models, self.optimizer_g, self.optimizer_d)]
+        )
+        optimizers = (self.optimizer_g, self.optimizer_d)
+        try:
+            stats = train_step(
+                self.generator,
+                self.discriminator,
+                optimizers,
+                real,
+                noise,
+                self.precision,
+                self.augment,
+            )
+        except Exception as error:  # noqa: BLE001 - a compiler failure of any kind: train eagerly
+            self.log(
+                f"torch.compile failed ({type(error).__name__}: {str(error).splitlines()[0][:120]}); "
+                "training without it."
+            )
+            for target, state in zip(
+                (*self.plain_models, self.optimizer_g, self.optimizer_d), saved, strict=False
+            ):
+                target.load_state_dict(state)
+            self.generator = wrap_model(self.plain_models[0], self.context, self.device)
+            self.discriminator = wrap_model(self.plain_models[1], self.context, self.device)
+            stats = train_step(
+                self.generator,
+                self.discriminator,
+                optimizers,
+                real,
+                noise,
+                self.precision,
+                self.augment,
+            )
+        return self._after_step(stats)
 
     def state_dict(self) -> dict:
         """Return everything needed to continue exactly, as tensors, numbers, strings, lists, dicts."""
@@ -236,6 +278,8 @@ class DCGANRun:
             real = real.contiguous(memory_format=torch.channels_last)
         noise = sample_noise(len(real), self.config.latent_dim, self.noise_random).to(self.device)
         optimizers = (self.optimizer_g, self.optimizer_d)
+        if self.compile_pending:
+            return self._first_compiled_step(real, noise)
         stats = train_step(
             self.generator,
             self.discriminator,
@@ -245,6 +289,9 @@ class DCGANRun:
             self.precision,
             self.augment,
         )
+        return self._after_step(stats)
+
+    def _after_step(self, stats: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
         if self.generator_ema is not None:
             update_ema(self.generator_ema, self.plain_models[0], self.config.ema_decay, self.step)
         self.step += 1

@@ -1,0 +1,226 @@
+"""The DCGAN training loop: a step, precision, resume, Ctrl-C, NaN, compile fallback, EMA."""
+
+import json
+import os
+import signal
+import warnings
+
+import pytest
+import torch
+
+import cnn_lib.dcgan.train as train_module
+from cnn_lib.dcgan.checkpoint import load_checkpoint
+from cnn_lib.dcgan.config import TrainConfig
+from cnn_lib.dcgan.models import Discriminator, Generator, ModelConfig, sample_noise
+from cnn_lib.dcgan.step import Precision, choose_precision, random_translate, train_step, update_ema
+from cnn_lib.dcgan.train import TrainingDiverged, choose_cpu_threads, train_dcgan
+
+TINY_MODEL = ModelConfig(image_size=16, latent_dim=8, generator_width=4, discriminator_width=4)
+
+
+def tiny_config(out, **options) -> TrainConfig:
+    settings = dict(
+        out=str(out),
+        image_size=16,
+        latent_dim=8,
+        generator_width=4,
+        discriminator_width=4,
+        batch_size=64,
+        threads=1,
+        lr_generator=1e-3,
+        lr_discriminator=1e-3,
+    )
+    return TrainConfig(**{**settings, **options})
+
+
+def tiny_step(precision: Precision) -> dict[str, torch.Tensor]:
+    torch.manual_seed(0)
+    generator, discriminator = Generator(TINY_MODEL), Discriminator(TINY_MODEL)
+    optimizers = (
+        torch.optim.Adam(generator.parameters()),
+        torch.optim.Adam(discriminator.parameters()),
+    )
+    real = torch.rand(8, 1, 16, 16) * 2 - 1
+    return train_step(generator, discriminator, optimizers, real, sample_noise(8, 8), precision)
+
+
+def test_train_step_updates_both_networks_and_reports_finite_statistics():
+    torch.manual_seed(0)
+    generator, discriminator = Generator(TINY_MODEL), Discriminator(TINY_MODEL)
+    before = [p.clone() for p in (*generator.parameters(), *discriminator.parameters())]
+    optimizers = (
+        torch.optim.Adam(generator.parameters()),
+        torch.optim.Adam(discriminator.parameters()),
+    )
+    stats = train_step(
+        generator,
+        discriminator,
+        optimizers,
+        torch.rand(8, 1, 16, 16) * 2 - 1,
+        sample_noise(8, 8),
+        Precision("cpu"),
+    )
+    after = list((*generator.parameters(), *discriminator.parameters()))
+    assert all(not torch.equal(a, b) for a, b in zip(before, after, strict=False))
+    assert set(stats) == {"loss_d", "loss_g", "d_real", "d_fake"}
+    assert all(torch.isfinite(value) for value in stats.values())
+    assert 0 < stats["d_real"] < 1 and 0 < stats["d_fake"] < 1
+
+
+def test_train_step_under_cpu_bf16_autocast_runs_the_convolutions_in_bf16():
+    dtypes = []
+    hook = torch.nn.modules.module.register_module_forward_hook(
+        lambda module, inputs, output: (
+            dtypes.append(output.dtype) if isinstance(module, torch.nn.Conv2d) else None
+        )
+    )
+    try:
+        stats = tiny_step(Precision("cpu", torch.bfloat16))
+    finally:
+        hook.remove()
+    assert torch.bfloat16 in dtypes
+    assert all(torch.isfinite(value) and value.dtype == torch.float32 for value in stats.values())
+
+
+def test_train_step_with_fp16_autocast_and_a_grad_scaler_runs():
+    stats = tiny_step(Precision("cpu", torch.float16, torch.amp.GradScaler("cpu")))
+    assert all(torch.isfinite(value) for value in stats.values())
+
+
+def test_precision_is_fp32_on_cpu_bf16_on_ampere_and_fp16_with_scaler_before(monkeypatch):
+    assert choose_precision(torch.device("cpu")).name == "fp32"
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda device=None: (8, 0))
+    assert choose_precision(torch.device("cuda")).dtype == torch.bfloat16
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda device=None: (7, 5))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # GradScaler warns that this machine has no CUDA
+        older = choose_precision(torch.device("cuda"))
+    assert older.dtype == torch.float16 and isinstance(older.scaler, torch.amp.GradScaler)
+    assert choose_precision(torch.device("cuda"), amp=False).name == "fp32"
+
+
+def test_ema_moves_towards_the_model_by_one_minus_decay():
+    average, model = torch.nn.Linear(2, 2), torch.nn.Linear(2, 2)
+    start = average.weight.detach().clone()
+    update_ema(average, model, decay=0.5, step=1000)
+    assert torch.allclose(average.weight, 0.5 * start + 0.5 * model.weight)
+
+
+def test_random_translate_shifts_within_the_limit_and_fills_with_black():
+    images = torch.ones(16, 1, 8, 8)
+    shifted = random_translate(images, 2, torch.Generator().manual_seed(0))
+    assert shifted.shape == images.shape and set(shifted.unique().tolist()) <= {-1.0, 1.0}
+    assert (shifted == 1).sum(dim=(1, 2, 3)).min() >= 6 * 6
+    assert torch.equal(random_translate(images, 0, torch.Generator()), images)
+
+
+def test_a_short_run_writes_checkpoint_metrics_and_sample_grids(tmp_path):
+    result = train_dcgan(tiny_config(tmp_path, epochs=2), progress=False, log=lambda *a: None)
+    assert result.stopped == "finished" and result.steps == 2 * (1437 // 64)
+    assert len(result.history["loss_d"]) == result.steps
+    lines = (tmp_path / "metrics.jsonl").read_text().splitlines()
+    assert [json.loads(line)["epoch"] for line in lines] == [1, 2]
+    assert list(tmp_path.glob("samples_step*.png"))
+    state = load_checkpoint(tmp_path / "checkpoint.pt")
+    assert (
+        state["step"] == result.steps
+        and state["epoch"] == 2
+        and state["fixed_noise"].shape == (64, 8, 1, 1)
+    )
+    assert result.snapshots[0][0] == 0 and result.snapshots[-1][0] == result.steps
+
+
+def test_a_resumed_run_continues_the_same_loss_curve(tmp_path):
+    whole = train_dcgan(
+        tiny_config(tmp_path / "whole", max_steps=30), progress=False, log=lambda *a: None
+    )
+    train_dcgan(tiny_config(tmp_path / "parts", max_steps=9), progress=False, log=lambda *a: None)
+    resumed = train_dcgan(
+        tiny_config(tmp_path / "parts", max_steps=30, resume=True),
+        progress=False,
+        log=lambda *a: None,
+    )
+    assert resumed.history["step"] == list(range(30))
+    for name in ("loss_d", "loss_g", "d_real", "d_fake"):
+        assert resumed.history[name] == pytest.approx(whole.history[name], rel=1e-5, abs=1e-6)
+    for mine, theirs in zip(
+        resumed.generator.parameters(), whole.generator.parameters(), strict=False
+    ):
+        assert torch.allclose(mine, theirs, atol=1e-5)
+
+
+def test_resume_without_a_checkpoint_says_so(tmp_path):
+    with pytest.raises(ValueError, match="no checkpoint"):
+        train_dcgan(tiny_config(tmp_path, max_steps=2, resume=True), progress=False)
+
+
+def test_ctrl_c_saves_a_checkpoint_and_stops_cleanly(tmp_path, monkeypatch):
+    real_step = train_module.train_step
+
+    def step_then_interrupt(*args, **kwargs):
+        stats = real_step(*args, **kwargs)
+        step_then_interrupt.calls += 1
+        if step_then_interrupt.calls == 5:
+            os.kill(os.getpid(), signal.SIGINT)
+        return stats
+
+    step_then_interrupt.calls = 0
+    monkeypatch.setattr(train_module, "train_step", step_then_interrupt)
+    messages = []
+    result = train_dcgan(tiny_config(tmp_path, max_steps=1000), progress=False, log=messages.append)
+    assert result.stopped == "interrupted" and result.steps == 5
+    assert load_checkpoint(tmp_path / "checkpoint.pt")["step"] == 5
+    assert any("--resume" in message for message in messages)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_nan_loss_stops_training_and_keeps_the_last_good_checkpoint(tmp_path, monkeypatch):
+    real_step = train_module.train_step
+
+    def poisoned_after_an_epoch(generator, *args, **kwargs):
+        if poisoned_after_an_epoch.calls == 30:
+            with torch.no_grad():
+                next(generator.parameters()).fill_(float("nan"))
+        poisoned_after_an_epoch.calls += 1
+        return real_step(generator, *args, **kwargs)
+
+    poisoned_after_an_epoch.calls = 0
+    monkeypatch.setattr(train_module, "train_step", poisoned_after_an_epoch)
+    with pytest.raises(TrainingDiverged, match="NaN or infinite.*last good checkpoint"):
+        train_dcgan(tiny_config(tmp_path, max_steps=200), progress=False, log=lambda *a: None)
+    state = load_checkpoint(tmp_path / "checkpoint.pt")
+    assert state["step"] == 1437 // 64
+    assert all(torch.isfinite(t).all() for t in state["generator"].values())
+
+
+def test_a_failing_compile_falls_back_to_eager_training_with_a_message(tmp_path, monkeypatch):
+    class Broken(torch.nn.Module):
+        def forward(self, *args):
+            raise RuntimeError("no compiler here")
+
+    monkeypatch.setattr(torch, "compile", lambda model: Broken())
+    messages = []
+    result = train_dcgan(
+        tiny_config(tmp_path, max_steps=3, compile=True), progress=False, log=messages.append
+    )
+    assert result.steps == 3 and any("torch.compile failed" in m for m in messages)
+
+
+def test_cpu_threads_are_between_one_and_the_core_count():
+    assert 1 <= choose_cpu_threads() <= (os.cpu_count() or 1)
+
+
+@pytest.mark.parametrize(
+    "options, words",
+    [
+        ({"dataset": "imagenet"}, "dataset must be one of"),
+        ({"image_size": 20}, "power of two"),
+        ({"epochs": None}, "at least one of"),
+        ({"batch_size": 0}, "batch size"),
+        ({"ema_decay": 1.0}, "ema decay"),
+        ({"device": "tpu"}, "device must be one of"),
+    ],
+)
+def test_train_config_rejects_bad_values_in_one_sentence(options, words):
+    with pytest.raises(ValueError, match=words):
+        TrainConfig(**{"epochs": 1, **options})
