@@ -274,3 +274,20 @@ def test_four_designs_from_64_to_128_channels_cost_what_torch_counts(design, par
     assert sum(r.parameters for r in rows) == parameters == parameter_count(module)
     assert sum(r.macs for r in rows) == macs == measured_macs(module, (64, 56, 56))
     assert rows[-1].output_shape == (128, 56, 56)
+
+
+def test_digits_cnn_table_numbers_match_torch():
+    # Teaching numbers for notebook 05's table: DigitsCNN at 16×16.
+    from cnn_lib.models import DigitsCNN
+    from cnn_lib.receptive_field import measure_input_gradient
+
+    model = DigitsCNN(image_size=16)
+    rows = model_cost(model, (1, 16, 16))
+    assert sum(r.parameters for r in rows) == parameter_count(model) == 38_282
+    assert sum(r.macs for r in rows) == measured_macs(model, (1, 16, 16)) == 365_184
+    convs = [r for r in rows if "Conv2d" in r.name]
+    assert sum(r.parameters for r in convs) == 4_800 and sum(r.macs for r in convs) == 331_776
+    pool2 = next(r for r in rows if r.name.startswith("layers.pool2"))
+    assert (pool2.receptive_field, pool2.jump) == (10, 4)
+    hit = measure_input_gradient(model.layers[:6], 16, 1, 1).sum(axis=0).nonzero()[0]
+    assert hit.max() - hit.min() + 1 == 10
