@@ -98,6 +98,17 @@ class LabServer:
         return self.log_path.read_text(errors="replace")
 
 
+SAVE_REFUSED = "browser-test server refused to save"
+
+
+def refuse_save(model, path, contents_manager, **kwargs) -> None:
+    """Pre-save hook of the test server: refuse every save, so no test can rewrite a committed file."""
+    from tornado.web import HTTPError
+
+    contents_manager.log.error("%s %s", SAVE_REFUSED, path)
+    raise HTTPError(403, f"{SAVE_REFUSED} {path}")
+
+
 def _write_settings(settings_dir: Path) -> None:
     for relative, values in LAB_SETTINGS.items():
         path = settings_dir / relative
@@ -147,10 +158,16 @@ def running_lab(root_dir: Path, work_dir: Path, timeout: float = 90) -> Iterator
         "--ServerApp.port_retries=0", f"--LabApp.user_settings_dir={work_dir / 'settings'}",
         f"--LabApp.workspaces_dir={work_dir / 'workspaces'}",
         "--LabApp.expose_app_in_browser=True",  # lets the tests run commands and read cell models
+        "--ContentsManager.pre_save_hook=lab_browser.refuse_save",
     ]  # fmt: skip
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # CI containers run as root
-    environment = dict(os.environ, JUPYTER_RUNTIME_DIR=str(work_dir / "runtime"))
+    python_path = os.pathsep.join(
+        filter(None, [str(Path(__file__).parent), os.environ.get("PYTHONPATH")])
+    )
+    environment = dict(
+        os.environ, JUPYTER_RUNTIME_DIR=str(work_dir / "runtime"), PYTHONPATH=python_path
+    )
     log_path = work_dir / "jupyterlab.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(

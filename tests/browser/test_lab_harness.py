@@ -138,3 +138,11 @@ def test_lab_server_stops_even_when_the_body_fails(chromium, tmp_path):
             assert server.api("GET", "/api/status") is not None
             raise RuntimeError("body failed")
     assert process.poll() is not None
+
+
+def test_server_refuses_to_save_so_no_test_rewrites_a_notebook(probe):
+    path = probe.server.root_dir / "probe.ipynb"
+    before = path.read_bytes()
+    with pytest.raises(Exception, match="refused to save"):
+        probe.page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+    assert path.read_bytes() == before
