@@ -140,16 +140,19 @@ def run_training(run: DCGANRun, progress: bool = True) -> TrainResult:
                         reason = DIVERGED
                     else:
                         bar.set_postfix(loss_D=f"{rows[-1][0]:.2f}", loss_G=f"{rows[-1][1]:.2f}")
-                if check and reason == CONTINUE:
-                    if interrupt.raised:
+                if check:
+                    # Clocks and Ctrl-C differ between ranks, so those stops are agreed on.
+                    if reason == CONTINUE and interrupt.raised:
                         reason = INTERRUPTED
-                    elif (config.max_steps is not None and run.step >= config.max_steps) or (
-                        config.max_seconds is not None and seconds >= config.max_seconds
-                    ):
-                        reason = FINISHED
+                    elif reason == CONTINUE and config.max_seconds is not None:
+                        reason = FINISHED if seconds >= config.max_seconds else CONTINUE
                     reason = agree(run, reason)
-                elif run.context.world_size > 1 and check:
-                    reason = agree(run, reason)
+                if (
+                    reason == CONTINUE
+                    and config.max_steps is not None
+                    and run.step >= config.max_steps
+                ):
+                    reason = FINISHED  # the same step on every rank: no need to agree
                 if reason != CONTINUE:
                     break
                 if seconds - last_checkpoint >= config.checkpoint_seconds:
