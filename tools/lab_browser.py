@@ -338,10 +338,19 @@ class LabNotebook:
             self.page.wait_for_timeout(quiet_ms)
         raise TimeoutError("explorer kept changing")
 
-    def redraw_ms(self, explorer, slider, key: str, quiet_ms: int = 400) -> float:
-        """Press a key on a slider; return ms from the key press to the last redraw of the outputs."""
+    def redraw_ms(
+        self, explorer, control, key: str, quiet_ms: int = 400, focus_handle: bool = True
+    ) -> float:
+        """Press a key on a control; return ms from the keydown to the last redraw of the outputs.
+
+        ``control`` is a slider (the key goes to its handle) or, with ``focus_handle=False``,
+        an element that takes the key itself (a number box's input).
+        """
         self.page.evaluate(_WATCH_REDRAW, explorer.element_handle())
-        self.press(slider, key)
+        if focus_handle:
+            self.press(control, key)
+        else:
+            control.press(key)
         self.page.wait_for_function(_REDRAW_SETTLED, arg=quiet_ms, timeout=15_000)
         return self.page.evaluate(
             "() => { const s = window.__cnnRedraw; return s.times.at(-1) - s.start; }"
