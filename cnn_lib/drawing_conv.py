@@ -78,6 +78,12 @@ def draw_padded_input(
     )
 
 
+def _input_caption(i: int, p: int) -> str:
+    """Return the caption above the input grid: its size, and the padded size when p > 0."""
+    size = i + 2 * p
+    return f"input {i}×{i}, padded to {size}×{size}" if p else f"input {i}×{i}, no padding"
+
+
 def _coverage(i: int, k: int, s: int, p: int, d: int, positions: list[int]) -> np.ndarray:
     """Return a boolean (i+2p) vector: which padded rows some kernel tap touches."""
     covered = np.zeros(i + 2 * p, dtype=bool)
@@ -90,8 +96,8 @@ def draw_conv_arithmetic(i: int = 7, k: int = 3, s: int = 2, p: int = 1, d: int 
     """Return an SVG of a convolution's sizes: padded input, every window the stride visits, output grid.
 
     Above the input, one bar per window position (along the columns) shows where
-    each window starts and how far it reaches; the rows/columns no window touches
-    stay white. The first window is highlighted and an arrow leads to output
+    each window starts and how far it reaches; a dot marks the top-left pixel of
+    every window; rows/columns no kernel tap touches are dashed. The first window is highlighted and an arrow leads to output
     cell (0, 0). Raises ValueError (from :func:`conv_output_size`) if no window fits.
     """
     o = conv_output_size(i, k, s, p, d)
@@ -100,7 +106,7 @@ def draw_conv_arithmetic(i: int = 7, k: int = 3, s: int = 2, p: int = 1, d: int 
     cell = min(CELL, GRID_PIXELS / size)
     bar_step = min(8.0, 90 / len(positions))
     left, top = 30, 40 + bar_step * len(positions)
-    parts = [label(left, 16, f"input {i}×{i}, padded to {size}×{size}", 13, INPUT_COLOR, "start")]
+    parts = [label(left, 16, _input_caption(i, p), 13, INPUT_COLOR, "start")]
     for index, start in enumerate(positions):
         bar_y = top - 6 - bar_step * (len(positions) - index)
         parts.append(
@@ -113,6 +119,14 @@ def draw_conv_arithmetic(i: int = 7, k: int = 3, s: int = 2, p: int = 1, d: int 
     for index in np.flatnonzero(~covered):
         parts.append(_skipped_band(index, size, left, top, cell))
     parts.append(dilated_window(0, 0, k, d, x=left, y=top, cell=cell))
+    # One dot in the top-left cell of every window the stride visits (o × o of them).
+    radius = max(1.5, cell * 0.1)
+    for row in positions:
+        for col in positions:
+            parts.append(
+                f'<circle cx="{left + col * cell + radius + 2:g}" cy="{top + row * cell + radius + 2:g}" '
+                f'r="{radius:g}" fill="{HIGHLIGHT_COLOR}"/>'
+            )
     out_cell = min(CELL, 220 / o)
     out_x, out_y = left + size * cell + 70, top
     fills = {(0, 0): tint(HIGHLIGHT_COLOR, 0.45)}
@@ -134,7 +148,10 @@ def draw_conv_arithmetic(i: int = 7, k: int = 3, s: int = 2, p: int = 1, d: int 
     )
     starts = ", ".join(map(str, positions[:8])) + (" …" if len(positions) > 8 else "")
     count = f"{len(positions)} window position" + ("s" if len(positions) > 1 else "")
-    notes = [f"bars: the {count} per row, starting at {starts}"]
+    notes = [
+        f"bars: the {count} per row, starting at {starts}",
+        f"dots: the top-left pixel of each of the {o}×{o} = {o * o} windows",
+    ]
     if not covered.all():
         notes.append("dashed: rows and columns that no kernel tap touches")
     for index, note in enumerate(notes):
@@ -157,7 +174,7 @@ def draw_kernel_overhang(i: int, k: int, p: int = 0, d: int = 1) -> str:
     left, top = 30, 40
     caption = f"the kernel spans {span} pixels, the padded input only {size}: it fits nowhere"
     parts = [
-        label(left, 16, f"input {i}×{i}, padded to {size}×{size}", 13, INPUT_COLOR, "start"),
+        label(left, 16, _input_caption(i, p), 13, INPUT_COLOR, "start"),
         draw_padded_input(i, p, x=left, y=top, cell=cell),
         window(0, 0, span, x=left, y=top, cell=cell, colour=HIGHLIGHT_COLOR, dashed=True),
         label(left, top + span * cell + 20, caption, 12, HIGHLIGHT_COLOR, "start"),

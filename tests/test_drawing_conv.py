@@ -41,7 +41,12 @@ def test_arithmetic_figure_labels_the_output_size_torch_gives(i, k, s, p, d):
     o = torch_size(i, k, s, p, d)
     labels = texts(draw_conv_arithmetic(i, k, s, p, d))
     assert f"output {o}×{o}" in labels
-    assert f"input {i}×{i}, padded to {i + 2 * p}×{i + 2 * p}" in labels
+    caption = (
+        f"input {i}×{i}, padded to {i + 2 * p}×{i + 2 * p}" if p else f"input {i}×{i}, no padding"
+    )
+    assert caption in labels
+    dots = list(ET.fromstring(draw_conv_arithmetic(i, k, s, p, d)).iter(f"{SVG}circle"))
+    assert len(dots) == o * o  # one per window the stride visits
 
 
 def test_arithmetic_figure_draws_one_bar_per_window_position():
