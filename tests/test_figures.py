@@ -77,3 +77,18 @@ def test_transposed_example_matches_torch_conv_transpose2d():
     assert expected.shape == (5, 5)
     assert np.array_equal(example["output"], expected)
     assert example["copies"].shape == (4, 5, 5)
+
+
+def test_architecture_figure_draws_each_stack_to_scale():
+    from matplotlib.patches import Rectangle
+
+    from cnn_lib.models import DigitsCNN, shape_table
+
+    figure = figures.draw_cnn_architecture(image_size=16)
+    squares = {
+        round(p.get_width(), 6)
+        for p in figure.axes[0].patches
+        if isinstance(p, Rectangle) and p.get_width() == p.get_height()
+    }
+    sides = {row.shape[1] for row in shape_table(DigitsCNN(16)) if len(row.shape) == 3}
+    assert squares == {round(side * 5.0 / 16, 6) for side in sides}  # 16, 8 and 4 pixels

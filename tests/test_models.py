@@ -89,3 +89,27 @@ def test_format_shape_table_lists_every_layer_and_the_total():
 def test_bad_arguments_raise_one_clear_sentence(options, word):
     with pytest.raises(ValueError, match=word):
         DigitsCNN(**options)
+
+
+def test_notebook_05_weight_counts_match_torch():
+    model = DigitsCNN(image_size=16)
+    conv = sum(
+        p.numel() for name in ("conv1", "conv2") for p in getattr(model.layers, name).parameters()
+    )
+    assert conv == 4_800
+    assert count_parameters(model.layers.fc1) == 32_832
+    assert count_parameters(model) == 38_282
+    assert count_parameters(DigitsCNN(image_size=16, pooling=None).layers.fc1) == 524_352
+
+
+def test_keeping_only_the_first_pooling_layer_gives_fc1_131136_parameters():
+    one_pool = nn.Sequential(
+        nn.Conv2d(1, 16, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, 3, padding=1),
+        nn.ReLU(),
+        nn.Flatten(),
+    )
+    features = one_pool(torch.zeros(1, 1, 16, 16)).shape[1]
+    assert count_parameters(nn.Linear(features, 64)) == 64 * (32 * 8 * 8 + 1) == 131_136
