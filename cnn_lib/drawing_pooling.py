@@ -64,39 +64,14 @@ def draw_pooling(
     reach = max(size, (o - 1) * s + k)
     cell = min(CELL, GRID_PIXELS / reach)
     left, top = 20, 48
-    parts = [
-        label(
-            left,
-            18,
-            f"input {i}×{i}" + (f", padded by {p} (padding holds {PAD_TEXT[mode]})" if p else ""),
-            13,
-            INPUT_COLOR,
-            "start",
-        )
-    ]
+    title = f"input {i}×{i}" + (f", padded by {p} (padding holds {PAD_TEXT[mode]})" if p else "")
+    parts = [label(left, 18, title, 13, INPUT_COLOR, "start")]
     inside = {(r, c): tint(INPUT_COLOR, 0.18) for r in range(p, p + i) for c in range(p, p + i)}
     text = _padded_text(x, p, mode)
     parts.append(
         grid(text, x=left, y=top, cell=cell, fills=inside, padding=p, font_size=cell * 0.4)
     )
-    colours = (HIGHLIGHT_COLOR, EXTRA_COLOR)
-    for row in range(o):
-        for col in range(o):
-            first = row == col == 0
-            parts.append(
-                window(
-                    row * s,
-                    col * s,
-                    k,
-                    x=left + 2 * (row + col) % 3,
-                    y=top,
-                    cell=cell,
-                    colour=colours[(row + col) % 2],
-                    stroke_width=3 if first else 1.5,
-                    dashed=not first,
-                    fill_opacity=0.12 if first else 0.0,
-                )
-            )
+    parts += _window_outlines(o, k, s, left, top, cell)
     if mode in ("max", "min"):
         parts += _picked_cells(x, k, s, p, o, mode, left, top, cell)
     out_cell = min(CELL + 6, 200 / o)
@@ -119,6 +94,32 @@ def draw_pooling(
     parts.append(label(left, top + reach * cell + 22, note, 12, TEXT_COLOR, "start"))
     width = out_x + max(o * out_cell, 120) + 20
     return svg(parts, width, top + reach * cell + 32, title=f"{mode} pooling")
+
+
+def _window_outlines(o: int, k: int, s: int, left: float, top: float, cell: float) -> list[str]:
+    """Return one outline per window: the first solid, the rest dashed in alternating colours."""
+    colours = (HIGHLIGHT_COLOR, EXTRA_COLOR)
+    outlines = []
+    for row in range(o):
+        for col in range(o):
+            first = row == col == 0
+            # A 0–2 px nudge keeps the edges of overlapping windows apart.
+            nudge = 2 * (row + col) % 3
+            outlines.append(
+                window(
+                    row * s,
+                    col * s,
+                    k,
+                    x=left + nudge,
+                    y=top,
+                    cell=cell,
+                    colour=colours[(row + col) % 2],
+                    stroke_width=3 if first else 1.5,
+                    dashed=not first,
+                    fill_opacity=0.12 if first else 0.0,
+                )
+            )
+    return outlines
 
 
 def _picked_cells(x, k, s, p, o, mode, left, top, cell) -> list[str]:

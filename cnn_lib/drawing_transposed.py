@@ -50,6 +50,63 @@ def _stretched_fills(labels: np.ndarray) -> np.ndarray:
     return np.vectorize(colours.get, otypes=[object])(labels)
 
 
+def _stretched_panel(labels, s: int, k: int, d: int, pad: int, x: float, top: float, cell: float):
+    """Return the fragments of the middle panel: title, zero-inserted grid, kernel or crop outline."""
+    size = labels.shape[0]
+    first = f"{s - 1} zero{'s' if s != 2 else ''} between inputs,"
+    second = f"padded by d(k−1)−p = {pad}" if pad >= 0 else f"cropped by p−d(k−1) = {-pad}"
+    text = np.where(labels == "x", "", "0") if cell >= 14 else None
+    parts = [
+        label(x, 16, first, 12, TEXT_COLOR, "start"),
+        label(x, 32, second, 12, TEXT_COLOR, "start"),
+        grid(
+            text,
+            shape=(size, size),
+            x=x,
+            y=top,
+            cell=cell,
+            fills=_stretched_fills(labels),
+            font_size=cell * 0.45,
+        ),
+    ]
+    if pad >= 0:
+        parts.append(dilated_window(0, 0, k, d, x=x, y=top, cell=cell, colour=KERNEL_COLOR))
+    else:
+        kept = size + 2 * pad  # what survives cropping -pad from each side
+        parts.append(
+            window(
+                -pad,
+                -pad,
+                kept,
+                x=x,
+                y=top,
+                cell=cell,
+                colour=HIGHLIGHT_COLOR,
+                stroke_width=2.5,
+                dashed=True,
+            )
+        )
+    return parts
+
+
+def _output_panel(counts: np.ndarray, x: float, top: float, cell: float) -> list[str]:
+    """Return the fragments of the output panel: its title and the grid of copy counts."""
+    o = counts.shape[0]
+    return [
+        label(x, 16, f"output {o}×{o}:", 12, OUTPUT_COLOR, "start"),
+        label(x, 32, "kernel copies per pixel", 12, OUTPUT_COLOR, "start"),
+        grid(
+            counts if cell >= 14 else None,
+            shape=(o, o),
+            x=x,
+            y=top,
+            cell=cell,
+            fills=value_fills(counts, OUTPUT_COLOR, 0.1, 0.75),
+            font_size=cell * 0.45,
+        ),
+    ]
+
+
 def draw_transposed(
     i: int = 3, k: int = 3, s: int = 2, p: int = 0, output_padding: int = 0, d: int = 1
 ) -> str:
@@ -70,56 +127,12 @@ def draw_transposed(
     parts.append(grid(shape=(i, i), x=left, y=top, cell=in_cell, fill=tint(INPUT_COLOR, 0.45)))
     mid = left + i * in_cell + 60
     parts.append(arrow(left + i * in_cell + 8, top + 20, mid - 8, top + 20, INPUT_COLOR))
-    first = f"{s - 1} zero{'s' if s != 2 else ''} between inputs,"
-    second = f"padded by d(k−1)−p = {pad}" if pad >= 0 else f"cropped by p−d(k−1) = {-pad}"
-    parts.append(label(mid, 16, first, 12, TEXT_COLOR, "start"))
-    parts.append(label(mid, 32, second, 12, TEXT_COLOR, "start"))
-    text = np.where(labels == "x", "", "0") if cell >= 14 else None
-    parts.append(
-        grid(
-            text,
-            shape=(size, size),
-            x=mid,
-            y=top,
-            cell=cell,
-            fills=_stretched_fills(labels),
-            font_size=cell * 0.45,
-        )
-    )
-    if pad >= 0:
-        parts.append(dilated_window(0, 0, k, d, x=mid, y=top, cell=cell, colour=KERNEL_COLOR))
-    else:
-        kept = size + 2 * pad  # what survives the crop on each side
-        parts.append(
-            window(
-                -pad,
-                -pad,
-                kept,
-                x=mid,
-                y=top,
-                cell=cell,
-                colour=HIGHLIGHT_COLOR,
-                stroke_width=2.5,
-                dashed=True,
-            )
-        )
+    parts += _stretched_panel(labels, s, k, d, pad, mid, top, cell)
     right = mid + max(size * cell, 190) + 50
     parts.append(arrow(mid + size * cell + 8, top + 20, right - 8, top + 20, OUTPUT_COLOR))
     counts = overlap_count(i, k, s, p, d, output_padding)
     out_cell = min(CELL - 4, PANEL_PIXELS / o)
-    parts.append(label(right, 16, f"output {o}×{o}:", 12, OUTPUT_COLOR, "start"))
-    parts.append(label(right, 32, "kernel copies per pixel", 12, OUTPUT_COLOR, "start"))
-    parts.append(
-        grid(
-            counts if out_cell >= 14 else None,
-            shape=(o, o),
-            x=right,
-            y=top,
-            cell=out_cell,
-            fills=value_fills(counts, OUTPUT_COLOR, 0.1, 0.75),
-            font_size=out_cell * 0.45,
-        )
-    )
+    parts += _output_panel(counts, right, top, out_cell)
     notes = [
         "blue: input values · white: inserted zeros · grey: padding"
         + (" and output_padding (bottom/right)" if output_padding else ""),
