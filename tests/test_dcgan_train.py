@@ -130,23 +130,52 @@ def test_a_short_run_writes_checkpoint_metrics_and_sample_grids(tmp_path):
     assert result.snapshots[0][0] == 0 and result.snapshots[-1][0] == result.steps
 
 
-def test_a_resumed_run_continues_the_same_loss_curve(tmp_path):
-    whole = train_dcgan(
-        tiny_config(tmp_path / "whole", max_steps=30), progress=False, log=lambda *a: None
-    )
-    train_dcgan(tiny_config(tmp_path / "parts", max_steps=9), progress=False, log=lambda *a: None)
-    resumed = train_dcgan(
-        tiny_config(tmp_path / "parts", max_steps=30, resume=True),
-        progress=False,
-        log=lambda *a: None,
-    )
+def interrupt_at(step: int, monkeypatch) -> None:
+    """Make the training step send this process SIGINT (Ctrl-C) right after step number ``step``."""
+    real_step = train_module.train_step
+    calls = []
+
+    def step_then_interrupt(*args, **kwargs):
+        stats = real_step(*args, **kwargs)
+        calls.append(1)
+        if len(calls) == step:
+            os.kill(os.getpid(), signal.SIGINT)
+        return stats
+
+    monkeypatch.setattr(train_module, "train_step", step_then_interrupt)
+
+
+def test_a_run_interrupted_and_resumed_continues_the_same_loss_curve(tmp_path, monkeypatch):
+    quiet = {"progress": False, "log": lambda *a: None}
+    whole = train_dcgan(tiny_config(tmp_path / "whole", max_steps=30), **quiet)
+    interrupt_at(9, monkeypatch)
+    first = train_dcgan(tiny_config(tmp_path / "parts", max_steps=30), **quiet)
+    monkeypatch.undo()
+    assert first.stopped == "interrupted" and first.steps == 9
+    resumed = train_dcgan(tiny_config(tmp_path / "parts", max_steps=30, resume=True), **quiet)
     assert resumed.history["step"] == list(range(30))
     for name in ("loss_d", "loss_g", "d_real", "d_fake"):
         assert resumed.history[name] == pytest.approx(whole.history[name], rel=1e-5, abs=1e-6)
-    for mine, theirs in zip(
-        resumed.generator.parameters(), whole.generator.parameters(), strict=False
-    ):
+    for mine, theirs in zip(resumed.generator.parameters(), whole.generator.parameters()):
         assert torch.allclose(mine, theirs, atol=1e-5)
+
+
+def test_a_run_extended_by_epochs_continues_without_the_learning_rate_decay(tmp_path):
+    quiet = {"progress": False, "log": lambda *a: None}
+    whole = train_dcgan(tiny_config(tmp_path / "whole", epochs=2, lr_decay=False), **quiet)
+    train_dcgan(tiny_config(tmp_path / "parts", epochs=1, lr_decay=False), **quiet)
+    resumed = train_dcgan(tiny_config(tmp_path / "parts", epochs=2, resume=True), **quiet)
+    assert resumed.history["loss_g"] == pytest.approx(whole.history["loss_g"], rel=1e-5, abs=1e-6)
+
+
+def test_learning_rates_fall_linearly_to_zero_at_the_step_limit(tmp_path):
+    from cnn_lib.dcgan.train import DCGANRun
+
+    run = DCGANRun(tiny_config(tmp_path, max_steps=10), log=lambda *a: None)
+    run.set_learning_rates(0.25)
+    assert run.optimizer_g.param_groups[0]["lr"] == pytest.approx(0.75e-3)
+    run.set_learning_rates(1.0)
+    assert run.optimizer_d.param_groups[0]["lr"] == 0
 
 
 def test_resume_without_a_checkpoint_says_so(tmp_path):
@@ -155,17 +184,7 @@ def test_resume_without_a_checkpoint_says_so(tmp_path):
 
 
 def test_ctrl_c_saves_a_checkpoint_and_stops_cleanly(tmp_path, monkeypatch):
-    real_step = train_module.train_step
-
-    def step_then_interrupt(*args, **kwargs):
-        stats = real_step(*args, **kwargs)
-        step_then_interrupt.calls += 1
-        if step_then_interrupt.calls == 5:
-            os.kill(os.getpid(), signal.SIGINT)
-        return stats
-
-    step_then_interrupt.calls = 0
-    monkeypatch.setattr(train_module, "train_step", step_then_interrupt)
+    interrupt_at(5, monkeypatch)
     messages = []
     result = train_dcgan(tiny_config(tmp_path, max_steps=1000), progress=False, log=messages.append)
     assert result.stopped == "interrupted" and result.steps == 5

@@ -17,7 +17,8 @@ class TrainConfig:
 
     Training stops at whichever limit comes first: ``epochs`` and ``max_steps`` count the
     whole run (a resume continues towards them); ``max_seconds`` counts training time of
-    this call only, not start-up.
+    this call only, not start-up. With ``lr_decay`` both learning rates fall linearly to
+    zero as the nearest limit approaches (for ``max_seconds``: over this call's seconds).
     """
 
     dataset: str = "digits"
@@ -35,6 +36,7 @@ class TrainConfig:
     lr_discriminator: float = 2e-4
     beta1: float = 0.5
     beta2: float = 0.999
+    lr_decay: bool = True
     ema_decay: float = 0.999
     translate_pixels: int = 0
     device: str = "auto"

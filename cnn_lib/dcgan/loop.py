@@ -66,12 +66,27 @@ def _limit_reached(run: DCGANRun, seconds: float) -> bool:
     )
 
 
+def _steps_per_epoch(run: DCGANRun) -> int:
+    context = run.context
+    order = epoch_order(len(run.data), 0, 0, context.rank, context.world_size)
+    return len(order) // run.config.batch_size
+
+
+def _fraction_done(run: DCGANRun, seconds: float, steps_per_epoch: int) -> float:
+    """Return how far the run is towards its nearest limit, from 0 to 1 (drives the LR decay)."""
+    config, fractions = run.config, [0.0]
+    if config.max_steps is not None:
+        fractions.append(run.step / config.max_steps)
+    if config.epochs is not None:
+        fractions.append((run.epoch + run.batch_in_epoch / max(1, steps_per_epoch)) / config.epochs)
+    if config.max_seconds is not None:
+        fractions.append(seconds / config.max_seconds)
+    return min(1.0, max(fractions))
+
+
 def _progress_bar(run: DCGANRun, enabled: bool):
     config = run.config
-    steps_per_epoch = len(
-        epoch_order(len(run.data), 0, 0, run.context.rank, run.context.world_size)
-    )
-    steps_per_epoch //= config.batch_size
+    steps_per_epoch = _steps_per_epoch(run)
     if config.max_seconds is not None:
         return tqdm(
             total=round(config.max_seconds), unit="s", disable=not enabled, desc="training"
@@ -107,6 +122,7 @@ def run_training(run: DCGANRun, progress: bool = True) -> TrainResult:
         out.mkdir(parents=True, exist_ok=True)
     bar, bar_unit = _progress_bar(run, progress and run.context.is_main)
     clock = _Clock()
+    steps_per_epoch = _steps_per_epoch(run)
     last_checkpoint = last_sample = last_log = 0.0
     pending: list[tuple[int, dict]] = []
     epoch_rows: list[list[float]] = []
@@ -125,6 +141,7 @@ def run_training(run: DCGANRun, progress: bool = True) -> TrainResult:
                 len(run.data), config.seed, run.epoch, run.context.rank, run.context.world_size
             )
             for real in run.data.batches(order, config.batch_size, run.batch_in_epoch, run.device):
+                run.set_learning_rates(_fraction_done(run, clock.seconds(), steps_per_epoch))
                 pending.append((run.step, run.one_step(real)))
                 run.batch_in_epoch += 1
                 seconds = clock.seconds()

@@ -291,6 +291,16 @@ class DCGANRun:
         )
         return self._after_step(stats)
 
+    def set_learning_rates(self, fraction_done: float) -> None:
+        """Scale both learning rates by (1 − fraction of the run done) when ``lr_decay`` is on."""
+        if not self.config.lr_decay:
+            return
+        scale = max(0.0, 1.0 - fraction_done)
+        for optimizer, base in ((self.optimizer_g, self.config.lr_generator),
+                                (self.optimizer_d, self.config.lr_discriminator)):
+            for group in optimizer.param_groups:
+                group["lr"] = base * scale
+
     def _after_step(self, stats: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
         if self.generator_ema is not None:
             update_ema(self.generator_ema, self.plain_models[0], self.config.ema_decay, self.step)
