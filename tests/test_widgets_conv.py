@@ -1,9 +1,11 @@
 """The convolution explorers: moving a control redraws with the right numbers; errors show inline and clear."""
 
+import hypothesis.strategies as st
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from hypothesis import given, settings
 
 from cnn_lib.kernels import KERNELS
 from cnn_lib.widgets.conv import (
@@ -13,6 +15,11 @@ from cnn_lib.widgets.conv import (
     PhotoKernelExplorer,
     step_grid,
 )
+
+
+@pytest.fixture(scope="module")
+def arithmetic_explorer():
+    return ConvArithmeticExplorer()
 
 
 @pytest.fixture(scope="module")
@@ -130,3 +137,26 @@ def test_every_benchmark_move_changes_the_figure_or_formula(cls):
         before = (explorer.figure.value, explorer.formula.value)
         explorer.set_values(**move)
         assert (explorer.figure.value, explorer.formula.value) != before
+
+
+@given(
+    i=st.integers(1, 12),
+    k=st.integers(1, 7),
+    s=st.integers(1, 4),
+    p=st.integers(0, 4),
+    d=st.integers(1, 3),
+)
+@settings(max_examples=60, deadline=None)
+def test_arithmetic_explorer_agrees_with_torch_or_shows_why_not(arithmetic_explorer, i, k, s, p, d):
+    explorer = arithmetic_explorer  # one explorer for all examples, moved like a learner would
+    explorer.set_values(i=i, k=k, s=s, p=p, d=d)
+    try:
+        o = F.conv2d(
+            torch.zeros(1, 1, i, i), torch.zeros(1, 1, k, k), stride=s, padding=p, dilation=d
+        ).shape[-1]
+    except RuntimeError:
+        assert "k is too large" in explorer.error.value and explorer.check.value == ""
+        return
+    assert explorer.error.value == "" and "✓" in explorer.check.value
+    assert explorer.formula.value.split("= ")[-1].startswith(f"{o}<")
+    assert f"output {o}×{o}" in explorer.figure.value
