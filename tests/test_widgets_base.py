@@ -27,6 +27,8 @@ class SquareExplorer(Explorer):
         self.draws = getattr(self, "draws", 0) + 1
         if n == 7:
             raise ValueError("n=7 is refused; use another n.")
+        if n == 9:
+            raise ZeroDivisionError("division by zero")
         self.figure.value = svg(grid(shape=(n, n)), n * CELL, n * CELL)
         self.formula.value = formula_html(f"{values['label']}: cells = {n}·{n} = {n * n}")
 
@@ -123,3 +125,11 @@ def test_one_torch_thread_restores_the_thread_count():
     with one_torch_thread():
         assert torch.get_num_threads() == 1
     assert torch.get_num_threads() == before
+
+
+def test_an_unexpected_error_is_shown_inline_with_its_type():
+    explorer = SquareExplorer()
+    explorer.sliders["n"].value = 9
+    assert "ZeroDivisionError: division by zero" in explorer.error.value
+    explorer.sliders["n"].value = 2
+    assert explorer.error.value == ""

@@ -270,14 +270,17 @@ class Explorer(widgets.VBox):
                 self.sliders[key].value = value
 
     def redraw(self) -> None:
-        """Draw the current values; show a ValueError's message inline instead of raising it."""
+        """Draw the current values; show a ValueError's message (or any other error) inline instead of raising it."""
         start = time.perf_counter()
         values = self.values()
         try:
             self.draw(values)
-        except ValueError as error:
+        except ValueError as error:  # an impossible combination: say why, keep working
             self.last_error = str(error)
             self.on_error(values, error)
+        except Exception as error:  # a bug: show it inline too, instead of in a hidden log
+            self.last_error = f"{type(error).__name__}: {error}"
+            self.check.value = ""
         else:
             self.last_error = ""
         self.error.value = error_html(self.last_error)
