@@ -26,7 +26,7 @@ from cnn_lib.viz import (
     TEXT_COLOR,
 )
 
-FIGURE_DPI = 100  # images/*.png are exactly figsize × FIGURE_DPI pixels
+FIGURE_DPI = 100  # images/*.png are exactly figsize × FIGURE_DPI pixels (sizes in quarter inches)
 IMAGES_DIR = Path(__file__).resolve().parents[1] / "images"
 
 
@@ -159,7 +159,7 @@ def draw_output_feature_map():
     example = feature_map_example()
     image, kernel, output = example["input"], example["kernel"], example["output"]
     row, col = example["position"]
-    figure, axes = _new_canvas(18.0, 9.2, (10.8, 5.52))
+    figure, axes = _new_canvas(18.0, 9.2, (10.75, 5.5))
     _grid(axes, image, 0.5, 1.5, INPUT_COLOR)
     _outline(axes, 0.5 + col, 1.5 + row, 3, 3, KERNEL_COLOR, lw=4)
     _caption(axes, 3.5, 0.8, "input 6×6", INPUT_COLOR, 13)
@@ -242,7 +242,7 @@ def draw_cnn_architecture(image_size: int = 16, channels: tuple[int, int] = (16,
 
     rows = {row.name: row for row in shape_table(DigitsCNN(image_size, channels))}
     scale = 5.0 / image_size  # the input's side is 5 units
-    height = 10.4
+    height = 10.5
     figure, axes = _new_canvas(40.0, height, (20.0, height / 2))
     y_mid, x = 4.6, 0.6
     stages = [
@@ -291,7 +291,9 @@ def draw_cnn_architecture(image_size: int = 16, channels: tuple[int, int] = (16,
         12.5,
     )
     _caption(axes, (features_end + x) / 2, 0.45, "classification", TEXT_COLOR, 12.5)
-    width = x - 1.6  # trim the canvas to what was drawn: every unit is half an inch
+    # Trim the canvas to what was drawn (a unit is half an inch), to a quarter inch, which
+    # floats represent exactly, so the file is exactly width × dpi pixels everywhere.
+    width = round((x - 1.6) * 2) / 2
     axes.set_xlim(0, width)
     figure.set_size_inches(width / 2, height / 2)
     return figure
@@ -308,7 +310,7 @@ def draw_transposed_layer():
     )
     stride, k = example["stride"], kernel.shape[0]
     size = output.shape[0]
-    figure, axes = _new_canvas(35.0, 11.6, (15.0, 4.97))
+    figure, axes = _new_canvas(35.0, 35.0 / 3, (15.0, 5.0))
     _grid(axes, x, 1.0, 1.6, INPUT_COLOR)
     _caption(axes, 2.0, 0.9, "input 2×2", INPUT_COLOR, 12.5)
     _grid(axes, kernel, 0.5, 5.6, KERNEL_COLOR)
