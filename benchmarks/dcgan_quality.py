@@ -36,6 +36,7 @@ def main() -> None:
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--samples", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--paper", action="store_true", help="the paper's settings instead of ours")
     parser.add_argument("--json", help="also write the JSON here")
     args = parser.parse_args()
     load_before = load_average()

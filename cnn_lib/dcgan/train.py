@@ -296,8 +296,10 @@ class DCGANRun:
         if not self.config.lr_decay:
             return
         scale = max(0.0, 1.0 - fraction_done)
-        for optimizer, base in ((self.optimizer_g, self.config.lr_generator),
-                                (self.optimizer_d, self.config.lr_discriminator)):
+        for optimizer, base in (
+            (self.optimizer_g, self.config.lr_generator),
+            (self.optimizer_d, self.config.lr_discriminator),
+        ):
             for group in optimizer.param_groups:
                 group["lr"] = base * scale
 
