@@ -220,7 +220,8 @@ def pool2d(
     input such as post-ReLU feature maps. On negative input they differ because
     PyTorch raises x to the power *without* the absolute value, computing
     ``(sign(S)·relu(|S|))^(1/p)`` with ``S = Σ x^p``: for odd p, negative values
-    cancel positive ones, and a negative S gives 0. In ceil mode PyTorch also
+    cancel positive ones, and a negative S is raised to the power 1/p, which gives
+    ``nan`` (seen with torch 2.13). In ceil mode PyTorch also
     scales a clipped last window up to k·k pixels (mean × kH·kW); here it sums
     the pixels it covers.
     """
