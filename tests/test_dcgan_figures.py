@@ -1,0 +1,78 @@
+"""Notebook 06's pictures: diagram, training curves, snapshots, GIF, slerp, z arithmetic."""
+
+import io
+
+import pytest
+import torch
+from matplotlib.figure import Figure
+from PIL import Image
+
+from cnn_lib.dcgan.figures import (
+    digit_arithmetic,
+    draw_gan_diagram,
+    latents_by_class,
+    pick_snapshots,
+    plot_gan_history,
+    plot_snapshot_strip,
+    slerp,
+    snapshot_animation_gif,
+)
+from cnn_lib.dcgan.models import Generator, ModelConfig
+from cnn_lib.models import DigitsCNN
+
+TINY = ModelConfig(image_size=16, latent_dim=8, generator_width=4, discriminator_width=4)
+
+
+def snapshots(count):
+    return [(step * 10, torch.rand(16, 1, 16, 16) * 2 - 1) for step in range(count)]
+
+
+def test_diagram_and_history_are_figures():
+    assert isinstance(draw_gan_diagram(), Figure)
+    history = {
+        "step": list(range(50)),
+        **{k: [0.5] * 50 for k in ("loss_d", "loss_g", "d_real", "d_fake")},
+    }
+    assert len(plot_gan_history(history).axes) == 2
+    with pytest.raises(ValueError, match="no steps"):
+        plot_gan_history({"step": []})
+
+
+def test_pick_snapshots_spreads_frames_and_keeps_first_and_last():
+    chosen = pick_snapshots(snapshots(20), 5)
+    assert len(chosen) == 5 and chosen[0][0] == 0 and chosen[-1][0] == 190
+    assert len(pick_snapshots(snapshots(3), 5)) == 3
+
+
+def test_snapshot_strip_has_one_row_per_frame():
+    assert len(plot_snapshot_strip(snapshots(10), frames=4).axes) == 4
+
+
+def test_animation_is_a_small_gif_with_one_frame_per_snapshot():
+    data = snapshot_animation_gif(snapshots(12), frames=6, images=16)
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.format == "GIF" and image.n_frames == 6
+    assert len(data) < 100_000
+
+
+def test_slerp_starts_and_ends_at_the_endpoints_and_keeps_the_length():
+    torch.manual_seed(0)
+    z0, z1 = torch.randn(100, 1, 1), torch.randn(100, 1, 1)
+    path = slerp(z0, z1, 7)
+    assert path.shape == (7, 100, 1, 1)
+    assert torch.allclose(path[0], z0, atol=1e-5) and torch.allclose(path[-1], z1, atol=1e-5)
+    # Unit-length ends stay unit-length along the arc (a straight line would dip to ≈ 0.7).
+    unit = slerp(z0 / z0.norm(), z1 / z1.norm(), 5)
+    assert torch.allclose(unit.flatten(1).norm(dim=1), torch.ones(5), atol=1e-5)
+
+
+def test_digit_arithmetic_draws_every_found_digit_for_each_source():
+    torch.manual_seed(0)
+    generator, classifier = Generator(TINY), DigitsCNN(image_size=8)
+    groups = latents_by_class(generator, classifier, count=200)
+    assert sum(len(v) for v in groups.values()) >= 1
+    images, digits = digit_arithmetic(generator, groups, sources=2)
+    found = max(len(v) for v in groups.values())
+    assert images.shape == (min(2, found) * len(digits), 1, 16, 16)
+    with pytest.raises(ValueError, match="no latent vectors"):
+        digit_arithmetic(generator, {3: torch.zeros(0, 8, 1, 1)})
