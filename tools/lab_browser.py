@@ -248,6 +248,16 @@ _WATCH_REDRAW = (
 }"""
 )
 
+_OUTPUTS_HTML = (
+    """(el) => {
+  const copy = el.cloneNode(true);
+  copy.querySelectorAll('"""
+    + _CONTROLS
+    + """').forEach(c => c.remove());
+  return copy.innerHTML;
+}"""
+)
+
 _REDRAW_SETTLED = """(quiet) => {
   const s = window.__cnnRedraw;
   return s.times.length > 0 && performance.now() - s.times[s.times.length - 1] > quiet;
@@ -295,6 +305,13 @@ class LabNotebook:
         locator.first.wait_for(state="attached", timeout=timeout_ms)
         locator.first.scroll_into_view_if_needed()
         locator.first.locator(".widget-slider, .widget-dropdown").first.wait_for(timeout=timeout_ms)
+        # Child views render one by one: wait for the formula's text, then for the rest to settle.
+        self.page.wait_for_function(
+            "el => { const f = el.querySelector('.cnn-formula'); return !f || f.innerText.trim() !== ''; }",
+            arg=locator.first.element_handle(),
+            timeout=timeout_ms,
+        )
+        self.settle(locator.first, quiet_ms=200)
         return locator.first
 
     @staticmethod
@@ -325,6 +342,41 @@ class LabNotebook:
             timeout=timeout_ms,
         )
         return locator.inner_html()
+
+    def move_slider(self, explorer, description: str, key: str) -> str:
+        """Press a key on the slider with this description; wait until the redraw is complete.
+
+        One redraw updates several widgets (figure, formula, check), each by its own message,
+        so after the formula changes this waits until the explorer stops changing.
+        """
+        before = self.outputs_html(explorer)
+        self.press(self.control(explorer, "slider", description), key)
+        self.page.wait_for_function(
+            f"([el, before]) => ({_OUTPUTS_HTML})(el) !== before",
+            arg=[explorer.element_handle(), before],
+            timeout=15_000,
+        )
+        self.settle(explorer, quiet_ms=200)
+        return explorer.locator(".cnn-formula").inner_text().strip()
+
+    def outputs_html(self, explorer) -> str:
+        """Return the HTML of the explorer without its controls: what a redraw changes."""
+        return self.page.evaluate(_OUTPUTS_HTML, explorer.element_handle())
+
+    def wait_text(self, locator, text: str, timeout_ms: int = 15_000) -> None:
+        """Wait until the element's visible text (trimmed) is exactly ``text``."""
+        self.page.wait_for_function(
+            "([el, text]) => el.innerText.trim() === text",
+            arg=[locator.element_handle(), text],
+            timeout=timeout_ms,
+        )
+
+    @staticmethod
+    def figure(explorer):
+        """Return the explorer's SVG figure (the first HTML widget that is not formula, check or error)."""
+        return explorer.locator(
+            ".widget-html:not(.cnn-formula):not(.cnn-check):not(.cnn-error)"
+        ).first
 
     def settle(self, explorer, quiet_ms: int = 400, timeout_ms: int = 15_000) -> None:
         """Wait until the explorer's outputs have stopped changing for ``quiet_ms``."""

@@ -71,6 +71,9 @@ def test_step_explorer_slider_moves_the_window_with_the_keyboard(notebook, scree
         figure_before, formula_before = figure_html(explorer), formula.inner_html()
         notebook.press(slider, key)
         notebook.wait_changed(formula, formula_before)
+        notebook.settle(
+            explorer, quiet_ms=200
+        )  # figure, formula and check come in separate messages
         assert figure_html(explorer) != figure_before
         assert notebook.slider_value(slider) == str(position)
         assert_step_shows(explorer, position, "Sobel x")
@@ -87,6 +90,7 @@ def test_step_explorer_kernel_dropdown_changes_the_products(notebook, screenshot
         before = formula.inner_html()
         notebook.control(explorer, "dropdown", "kernel").locator("select").select_option(kernel)
         notebook.wait_changed(formula, before)
+        notebook.settle(explorer, quiet_ms=200)
         assert_step_shows(explorer, 24, kernel)
     explorer.screenshot(path=screenshot_dir / "01_conv_step_last_position.png")
 
@@ -129,6 +133,7 @@ def test_photo_explorer_dropdown_fills_the_nine_boxes_and_redraws_the_feature_ma
                 photo_formula(KERNELS[name], False),
             ],
         )
+        notebook.settle(explorer, quiet_ms=200)
         shown = [float(box.input_value()) for box in weight_boxes(explorer).all()]
         assert shown == pytest.approx(KERNELS[name].ravel().tolist())
         assert explorer.locator(".cnn-check").inner_text().startswith("✓")
@@ -155,8 +160,8 @@ def test_photo_explorer_typed_weight_makes_a_custom_kernel(notebook, screenshot_
         arg=[explorer.locator(".cnn-formula").element_handle(), photo_formula(weights, True)],
         timeout=15_000,
     )
-    assert explorer.locator(".cnn-check").inner_text().startswith("✓")
     notebook.settle(explorer)
+    assert explorer.locator(".cnn-check").inner_text().startswith("✓")
     explorer.screenshot(path=screenshot_dir / "01_photo_kernel_custom_colour.png")
 
 

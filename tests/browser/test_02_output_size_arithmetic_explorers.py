@@ -50,6 +50,7 @@ def move(notebook, explorer, key: str, press: str) -> None:
     notebook.press(notebook.control(explorer, "slider", LABELS[key]), press)
     notebook.wait_changed(formula, formula_before)
     notebook.wait_changed(figure, figure_before)
+    notebook.settle(explorer, quiet_ms=200)  # the check line arrives in its own message
 
 
 def test_no_cell_shows_an_error_output(notebook):

@@ -1,0 +1,116 @@
+"""Notebook 03 in JupyterLab: the pooling explorer redraws on key presses, with PyTorch's numbers."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from cnn_lib.arithmetic import substituted_formula
+
+NOTEBOOK = "notebooks/03_pooling.ipynb"
+LABELS = {"i": "i (input size)", "k": "k (window)", "s": "s (stride)", "p": "p (padding)"}
+DEFAULTS = {"i": 6, "k": 2, "s": 2, "p": 0}
+TORCH_CALLS = {
+    "max": "F.max_pool2d(x, ",
+    "avg": "F.avg_pool2d(x, ",
+    "min": "−F.max_pool2d(−x, ",
+    "lp": "F.lp_pool2d(x, 2, ",
+}
+
+
+def torch_pooled_size(size: int, k: int, s: int, p: int, ceil_mode: bool = False) -> int:
+    """Return the output size of PyTorch's max pooling: the oracle for the explorer's numbers."""
+    return F.max_pool2d(torch.zeros(1, 1, size, size), k, s, p, ceil_mode=ceil_mode).shape[-1]
+
+
+@pytest.fixture(scope="module")
+def notebook(open_lab_notebook):
+    with open_lab_notebook(NOTEBOOK) as opened:
+        yield opened
+
+
+@pytest.fixture(scope="module")
+def explorer(notebook):
+    return notebook.explorer("pooling")
+
+
+def assert_shows(explorer, values: dict, ceil_mode: bool = False) -> None:
+    text = explorer.locator(".cnn-formula").inner_text().strip()
+    assert text == substituted_formula("pool", **values, ceil_mode=ceil_mode)
+    assert text.endswith(
+        f"= {torch_pooled_size(values['i'], values['k'], values['s'], values['p'], ceil_mode)}"
+    )
+    assert explorer.locator(".cnn-check").inner_text().startswith("✓")
+    photo = torch_pooled_size(128, values["k"], values["s"], values["p"], ceil_mode)
+    assert f"128×128 → {photo}×{photo}" in explorer.inner_text()
+
+
+def test_no_cell_shows_an_error_output(notebook):
+    assert notebook.cell_problems() == []
+
+
+def test_explorer_renders_at_the_defaults(notebook, explorer, screenshot_dir):
+    assert_shows(explorer, DEFAULTS)
+    assert explorer.locator(".cnn-error").is_hidden()
+    notebook.settle(explorer)
+    explorer.screenshot(path=screenshot_dir / "03_pooling_default.png")
+
+
+@pytest.mark.parametrize("key", list(LABELS))
+def test_each_slider_moved_with_the_keyboard_redraws_with_the_right_numbers(
+    notebook, explorer, key
+):
+    values = dict(DEFAULTS)
+    for press, step in (("ArrowRight", 1), ("ArrowLeft", -1)):
+        figure_before = notebook.figure(explorer).inner_html()
+        notebook.move_slider(explorer, LABELS[key], press)
+        values[key] += step
+        assert notebook.slider_value(notebook.control(explorer, "slider", LABELS[key])) == str(
+            values[key]
+        )
+        assert notebook.figure(explorer).inner_html() != figure_before, "the figure was not redrawn"
+        assert_shows(explorer, values)
+
+
+def test_mode_dropdown_and_ceil_mode_checkbox_redraw(notebook, explorer, screenshot_dir):
+    check = explorer.locator(".cnn-check")
+    for mode in ("avg", "min", "lp", "max"):
+        before = check.inner_html()
+        notebook.control(explorer, "dropdown", "mode").locator("select").select_option(mode)
+        notebook.wait_changed(check, before)
+        assert check.inner_text().startswith(f"✓ {TORCH_CALLS[mode]}")
+    notebook.move_slider(explorer, LABELS["i"], "ArrowRight")  # i = 7: ceil mode adds a window
+    formula = explorer.locator(".cnn-formula")
+    before = formula.inner_html()
+    explorer.locator(".widget-checkbox input").check()
+    notebook.wait_changed(formula, before)
+    notebook.settle(explorer, quiet_ms=200)
+    assert_shows(explorer, {**DEFAULTS, "i": 7}, ceil_mode=True)
+    notebook.settle(explorer)
+    explorer.screenshot(path=screenshot_dir / "03_pooling_ceil_mode.png")
+    before = formula.inner_html()
+    explorer.locator(".widget-checkbox input").uncheck()
+    notebook.wait_changed(formula, before)
+    notebook.move_slider(explorer, LABELS["i"], "ArrowLeft")
+    assert_shows(explorer, DEFAULTS)
+
+
+def test_impossible_padding_shows_the_message_and_the_explorer_recovers(
+    notebook, explorer, screenshot_dir
+):
+    error = explorer.locator(".cnn-error")
+    notebook.press(notebook.control(explorer, "slider", LABELS["p"]), "End")  # p = 2 > k/2 = 1
+    error.wait_for(state="visible", timeout=15_000)
+    assert "p" in error.inner_text() and "k" in error.inner_text()
+    with pytest.raises(RuntimeError):  # PyTorch refuses the same combination
+        F.max_pool2d(torch.zeros(1, 1, 6, 6), 2, 2, 2)
+    assert explorer.locator(".cnn-check").inner_text().strip() == ""
+    notebook.settle(explorer)
+    explorer.screenshot(path=screenshot_dir / "03_pooling_error.png")
+    notebook.press(notebook.control(explorer, "slider", LABELS["k"]), "End")  # k = 4: p = 2 allowed
+    error.wait_for(state="hidden", timeout=15_000)
+    values = {**DEFAULTS, "k": 4, "p": 2}
+    notebook.wait_text(explorer.locator(".cnn-formula"), substituted_formula("pool", **values))
+    notebook.settle(explorer, quiet_ms=200)
+    assert_shows(explorer, values)
