@@ -39,14 +39,6 @@ def notebooks_with_explorers() -> list[str]:
     return found
 
 
-def explorer_names(notebook: LabNotebook) -> list[str]:
-    """Return the <name> of every cnn-explorer-<name> element on the page, in page order."""
-    return notebook.page.evaluate(
-        """() => [...document.querySelectorAll('.cnn-explorer')].map(el =>
-             [...el.classList].find(c => c.startsWith('cnn-explorer-')).slice('cnn-explorer-'.length))"""
-    )
-
-
 def time_explorer(notebook: LabNotebook, name: str, moves: int) -> dict:
     """Move an explorer's first slider (or number box) ``moves`` times; return its timings."""
     explorer = notebook.explorer(name)
@@ -112,7 +104,7 @@ def main() -> None:
                 try:
                     notebook.open()
                     notebook.run_all()
-                    for name in explorer_names(notebook):
+                    for name in notebook.explorer_names():
                         results[name] = time_explorer(notebook, name, args.moves)
                 finally:
                     notebook.close()

@@ -359,6 +359,29 @@ class LabNotebook:
         self.settle(explorer, quiet_ms=200)
         return explorer.locator(".cnn-formula").inner_text().strip()
 
+    def explorer_names(self) -> list[str]:
+        """Return the <name> of every cnn-explorer-<name> element on the page, in page order."""
+        return self.page.evaluate(
+            """() => [...document.querySelectorAll('.cnn-explorer')].map(el =>
+                 [...el.classList].find(c => c.startsWith('cnn-explorer-')).slice('cnn-explorer-'.length))"""
+        )
+
+    def explorers_that_do_not_redraw(self) -> list[str]:
+        """Move every explorer's first slider one step and back; return the names whose outputs stayed put."""
+        silent = []
+        for name in self.explorer_names():
+            explorer = self.explorer(name)
+            slider = explorer.locator(".widget-slider").first
+            handle = slider.locator("[role=slider]").first
+            at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+            description = slider.locator(".widget-label").inner_text().strip()
+            try:
+                for key in ("ArrowLeft", "ArrowRight") if at_max else ("ArrowRight", "ArrowLeft"):
+                    self.move_slider(explorer, description, key)
+            except Exception:  # a timeout: the outputs never changed
+                silent.append(name)
+        return silent
+
     def outputs_html(self, explorer) -> str:
         """Return the HTML of the explorer without its controls: what a redraw changes."""
         return self.page.evaluate(_OUTPUTS_HTML, explorer.element_handle())

@@ -57,6 +57,11 @@ def test_no_cell_shows_an_error_output(notebook):
     assert notebook.cell_problems() == []
 
 
+def test_every_explorer_on_the_page_redraws_when_its_first_slider_moves(notebook):
+    assert notebook.explorer_names(), "no explorer rendered"
+    assert notebook.explorers_that_do_not_redraw() == []
+
+
 def test_explorer_renders_its_five_sliders_at_the_defaults(notebook, explorer, screenshot_dir):
     for key, label in LABELS.items():
         assert notebook.slider_value(notebook.control(explorer, "slider", label)) == str(

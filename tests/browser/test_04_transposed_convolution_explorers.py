@@ -59,6 +59,11 @@ def test_no_cell_shows_an_error_output(notebook):
     assert notebook.cell_problems() == []
 
 
+def test_every_explorer_on_the_page_redraws_when_its_first_slider_moves(notebook):
+    assert notebook.explorer_names(), "no explorer rendered"
+    assert notebook.explorers_that_do_not_redraw() == []
+
+
 def test_explorer_renders_at_the_defaults(notebook, explorer, screenshot_dir):
     assert_shows(explorer, DEFAULTS)
     assert explorer.locator(".cnn-error").is_hidden()

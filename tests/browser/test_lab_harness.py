@@ -146,3 +146,13 @@ def test_server_refuses_to_save_so_no_test_rewrites_a_notebook(probe):
     with pytest.raises(Exception, match="refused to save"):
         probe.page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
     assert path.read_bytes() == before
+
+
+def test_every_notebook_with_an_explorer_has_a_browser_test():
+    root = Path(__file__).resolve().parents[2]
+    for notebook in sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        if "Explorer(" in notebook.read_text():
+            test_file = Path(__file__).parent / f"test_{notebook.stem}_explorers.py"
+            assert test_file.exists(), (
+                f"{notebook.name} builds an explorer but {test_file.name} is missing"
+            )
