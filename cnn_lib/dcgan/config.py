@@ -32,15 +32,15 @@ class TrainConfig:
     # each); PAPER_SETTINGS holds the paper's values for comparison.
     batch_size: int = 32
     latent_dim: int = 32
-    generator_width: int = 32
+    generator_width: int = 16
     discriminator_width: int = 16
-    lr_generator: float = 1e-3
-    lr_discriminator: float = 1e-3
+    lr_generator: float = 2e-3
+    lr_discriminator: float = 5e-4
     beta1: float = 0.5
     beta2: float = 0.999
     lr_decay: bool = True
     ema_decay: float = 0.99
-    translate_pixels: int = 0
+    translate_pixels: int = 2
     device: str = "auto"
     amp: bool = True
     compile: bool = False
@@ -130,6 +130,7 @@ PAPER_SETTINGS = {
     "lr_discriminator": 2e-4,
     "lr_decay": False,
     "ema_decay": 0.0,
+    "translate_pixels": 0,
 }
 
 # Settings a resumed run takes from the new call rather than from the checkpoint: where and
