@@ -35,10 +35,11 @@ lab: $(VENV)/.installed-lab
 	$(BIN)/jupyter lab --ServerApp.root_dir=. notebooks/00_start_here.ipynb
 
 ## make test: install everything, run the unit and browser tests, execute every notebook under nbval,
-## then run the notebooks and widget tests again in the Colab profile; fails if either run fails
+## then run the notebooks and widget tests again in the Colab profile; every step runs, and the
+## target fails if any of them (lint, main run, Colab-profile run) failed
 test: $(VENV)/.installed-dev chromium colab-profile
-	$(BIN)/python -m ruff check .
 	status=0; \
+	$(BIN)/python -m ruff check . || status=1; \
 	$(BIN)/python -m pytest --nbval-lax $(PYTEST_ARGS) tests notebooks || status=1; \
 	$(MAKE) --no-print-directory test-colab-profile || status=1; \
 	exit $$status
