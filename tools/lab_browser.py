@@ -367,20 +367,39 @@ class LabNotebook:
         )
 
     def explorers_that_do_not_redraw(self) -> list[str]:
-        """Move every explorer's first slider one step and back; return the names whose outputs stayed put."""
+        """Move every explorer's first slider (else its first dropdown) and back; return those that stayed put."""
         silent = []
         for name in self.explorer_names():
             explorer = self.explorer(name)
-            slider = explorer.locator(".widget-slider").first
-            handle = slider.locator("[role=slider]").first
-            at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
-            description = slider.locator(".widget-label").inner_text().strip()
             try:
-                for key in ("ArrowLeft", "ArrowRight") if at_max else ("ArrowRight", "ArrowLeft"):
-                    self.move_slider(explorer, description, key)
+                if explorer.locator(".widget-slider").count():
+                    self._nudge_first_slider(explorer)
+                else:
+                    self._nudge_first_dropdown(explorer)
             except Exception:  # a timeout: the outputs never changed
                 silent.append(name)
         return silent
+
+    def _nudge_first_slider(self, explorer) -> None:
+        slider = explorer.locator(".widget-slider").first
+        handle = slider.locator("[role=slider]").first
+        at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+        description = slider.locator(".widget-label").inner_text().strip()
+        for key in ("ArrowLeft", "ArrowRight") if at_max else ("ArrowRight", "ArrowLeft"):
+            self.move_slider(explorer, description, key)
+
+    def _nudge_first_dropdown(self, explorer) -> None:
+        select = explorer.locator(".widget-dropdown select").first
+        original = select.evaluate("el => el.selectedIndex")
+        for index in (1 if original == 0 else 0, original):
+            before = self.outputs_html(explorer)
+            select.select_option(index=index)
+            self.page.wait_for_function(
+                f"([el, before]) => ({_OUTPUTS_HTML})(el) !== before",
+                arg=[explorer.element_handle(), before],
+                timeout=15_000,
+            )
+            self.settle(explorer, quiet_ms=200)
 
     def outputs_html(self, explorer) -> str:
         """Return the HTML of the explorer without its controls: what a redraw changes."""
