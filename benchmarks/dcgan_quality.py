@@ -5,7 +5,8 @@ the library's default settings). It trains exactly as
 ``python -m cnn_lib.dcgan train --dataset digits --image-size 32 --max-seconds 60`` does,
 samples 1,000 digits from the EMA generator and scores them with ``cnn_lib.metrics``:
 Fréchet distance of classifier features against held-out real digits, beside the real-vs-real
-floor, the share of confidently classified samples and the class coverage. The issue's
+floor, the share of confidently classified samples (beside the share for held-out real digits)
+and the class coverage. The issue's
 target: ratio ≤ 3, confident share ≥ 0.8, coverage ≥ 0.97. The load average is reported
 because the machine may be shared: other processes slow training and so lower quality.
 """

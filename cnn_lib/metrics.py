@@ -22,6 +22,10 @@ import torch.nn.functional as F
 
 CLASSIFIER_SIZE = 8
 CONFIDENCE_THRESHOLD = 0.9
+# Trained this long, the classifier labels about 93 % of held-out real digits with confidence
+# ≥ 0.9 (after 15 epochs only 75 %): the threshold then asks "does it look like a real digit?"
+# instead of measuring a hesitant classifier. The report states the real share beside it.
+CLASSIFIER_EPOCHS = 60
 
 
 @dataclass
@@ -45,6 +49,7 @@ class QualityReport:
     confident_share: float
     coverage: float
     samples: int
+    real_confident_share: float
 
     def to_dict(self) -> dict[str, float]:
         """Return the report as a dict of rounded numbers (for JSON)."""
@@ -54,7 +59,7 @@ class QualityReport:
         }
 
 
-def digits_reference(epochs: int = 15, seed: int = 0) -> DigitsReference:
+def digits_reference(epochs: int = CLASSIFIER_EPOCHS, seed: int = 0) -> DigitsReference:
     """Return a DigitsCNN trained on the digits' training split, with the split's real images."""
     from cnn_lib.training import train_digits_classifier
 
@@ -141,12 +146,17 @@ def real_floor(reference: DigitsReference, count: int, image_size: int) -> float
 
 
 def quality_report(images: torch.Tensor, reference: DigitsReference) -> QualityReport:
-    """Return the confident share, class coverage and Fréchet distance (with its floor) of ``images``."""
+    """Return the confident share, class coverage and Fréchet distance of ``images``, with real yardsticks.
+
+    The floor is the Fréchet distance between real training and held-out digits; the real
+    confident share is the classifier's confident share on the held-out digits.
+    """
     images = torch.as_tensor(images, dtype=torch.float32)
     count = min(len(images), len(reference.train_images))
     probabilities, features = classify(reference.classifier, images[:count])
     held_out = as_generated(reference.held_out_images, images.shape[-1])
-    distance = frechet_distance(features, classify(reference.classifier, held_out)[1])
+    real_probabilities, real_features = classify(reference.classifier, held_out)
+    distance = frechet_distance(features, real_features)
     floor = real_floor(reference, count, images.shape[-1])
     return QualityReport(
         distance,
@@ -155,4 +165,5 @@ def quality_report(images: torch.Tensor, reference: DigitsReference) -> QualityR
         confident_share(probabilities),
         class_coverage(probabilities),
         count,
+        confident_share(real_probabilities),
     )

@@ -80,6 +80,7 @@ def test_real_digits_score_near_the_floor_and_noise_far_above_it(reference):
     real_report, noise_report = quality_report(real, reference), quality_report(noise, reference)
     assert isinstance(real_report, QualityReport) and real_report.samples == 400
     assert real_report.ratio < 2 and real_report.coverage > 0.95
+    assert 0 <= real_report.real_confident_share <= 1
     assert noise_report.ratio > 20 and noise_report.coverage < 0.5
     assert set(real_report.to_dict()) >= {
         "frechet_distance",

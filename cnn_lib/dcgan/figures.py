@@ -142,7 +142,7 @@ def plot_snapshot_strip(
 
 
 def snapshot_animation_gif(
-    snapshots: list[tuple[int, torch.Tensor]], frames: int = 10, images: int = 32, scale: int = 2
+    snapshots: list[tuple[int, torch.Tensor]], frames: int = 8, images: int = 24, scale: int = 2
 ) -> bytes:
     """Return an animated GIF (bytes) of the fixed-noise grid over training, captioned with the step."""
     from PIL import Image, ImageDraw
@@ -158,7 +158,8 @@ def snapshot_animation_gif(
         canvas = Image.new("RGB", (picture.width, picture.height + 16), "white")
         canvas.paste(picture, (0, 16))
         ImageDraw.Draw(canvas).text((4, 2), f"step {step}", fill=(34, 34, 34))
-        pictures.append(canvas.convert("P", palette=Image.ADAPTIVE, colors=64))
+        # 16 grey levels keep the file small (a notebook output) and are plenty for digits.
+        pictures.append(canvas.convert("P", palette=Image.ADAPTIVE, colors=16))
     buffer = io.BytesIO()
     durations = [700] * (len(pictures) - 1) + [2000]  # hold the final frame a little longer
     pictures[0].save(

@@ -195,7 +195,9 @@ def run_training(run: DCGANRun, progress: bool = True) -> TrainResult:
                         run, clock.seconds()
                     ):
                         last_log = record["seconds"]
-                        bar.write(
+                        # Through tqdm while a bar is drawn (so the bar is not torn), else the log.
+                        write = run.log if bar.disable else bar.write
+                        write(
                             f"epoch {run.epoch} · step {run.step} · loss_D {record['loss_d']:.3f} · "
                             f"loss_G {record['loss_g']:.3f} · D(x) {record['d_real']:.2f} · "
                             f"D(G(z)) {record['d_fake']:.2f} · {record['seconds']:.1f} s"
