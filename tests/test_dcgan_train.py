@@ -153,11 +153,13 @@ def test_a_run_interrupted_and_resumed_continues_the_same_loss_curve(tmp_path, m
     monkeypatch.undo()
     assert first.stopped == "interrupted" and first.steps == 9
     resumed = train_dcgan(tiny_config(tmp_path / "parts", max_steps=30, resume=True), **quiet)
+    # On the CPU the resumed run repeats the uninterrupted one bit for bit.
     assert resumed.history["step"] == list(range(30))
-    for name in ("loss_d", "loss_g", "d_real", "d_fake"):
-        assert resumed.history[name] == pytest.approx(whole.history[name], rel=1e-5, abs=1e-6)
-    for mine, theirs in zip(resumed.generator.parameters(), whole.generator.parameters()):
-        assert torch.allclose(mine, theirs, atol=1e-5)
+    assert resumed.history == whole.history
+    for mine, theirs in zip(
+        resumed.generator.parameters(), whole.generator.parameters(), strict=True
+    ):
+        assert torch.equal(mine, theirs)
 
 
 def test_a_run_extended_by_epochs_continues_without_the_learning_rate_decay(tmp_path):
