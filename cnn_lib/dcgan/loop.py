@@ -117,100 +117,119 @@ def _epoch_line(run: DCGANRun, rows: list[list[float]], seconds: float) -> dict:
 
 def run_training(run: DCGANRun, progress: bool = True) -> TrainResult:
     """Train ``run`` until a limit, Ctrl-C or a NaN; save checkpoints on the way and at the end."""
-    config, out = run.config, Path(run.config.out)
-    if run.context.is_main:
-        out.mkdir(parents=True, exist_ok=True)
-    bar, bar_unit = _progress_bar(run, progress and run.context.is_main)
-    clock = _Clock()
-    steps_per_epoch = _steps_per_epoch(run)
-    last_checkpoint = last_sample = last_log = 0.0
-    pending: list[tuple[int, dict]] = []
-    epoch_rows: list[list[float]] = []
-    snapshots: list[tuple[int, torch.Tensor]] = [] if run.step else [(0, run.fixed_noise_samples())]
-    reason, good_state = CONTINUE, None
-    run.log(
-        f"training on {run.device} in {run.precision.name}, {len(run.data)} images, "
-        f"batch size {config.batch_size}"
-    )
-    with InterruptFlag() as interrupt:
-        while reason == CONTINUE:
-            if _limit_reached(run, clock.seconds()):
-                reason = FINISHED
-                break
-            order = epoch_order(
-                len(run.data), config.seed, run.epoch, run.context.rank, run.context.world_size
-            )
-            for real in run.data.batches(order, config.batch_size, run.batch_in_epoch, run.device):
-                run.set_learning_rates(_fraction_done(run, clock.seconds(), steps_per_epoch))
-                pending.append((run.step, run.one_step(real)))
-                run.batch_in_epoch += 1
-                seconds = clock.seconds()
-                if bar_unit == "steps":
-                    bar.update(1)
-                else:
-                    bar.update(min(round(seconds), bar.total) - bar.n)
-                check = run.context.world_size == 1 or run.step % config.log_every == 0
-                if len(pending) >= config.log_every:
-                    rows = _flush(run, pending)
-                    epoch_rows += rows
-                    if not is_finite([value for row in rows for value in row]):
-                        reason = DIVERGED
-                    else:
-                        bar.set_postfix(loss_D=f"{rows[-1][0]:.2f}", loss_G=f"{rows[-1][1]:.2f}")
-                if check:
-                    # Clocks and Ctrl-C differ between ranks, so those stops are agreed on.
-                    if reason == CONTINUE and interrupt.raised:
-                        reason = INTERRUPTED
-                    elif reason == CONTINUE and config.max_seconds is not None:
-                        reason = FINISHED if seconds >= config.max_seconds else CONTINUE
-                    reason = agree(run, reason)
-                if (
-                    reason == CONTINUE
-                    and config.max_steps is not None
-                    and run.step >= config.max_steps
+    return _Loop(run, progress).train()
+
+
+class _Loop:
+    """The state of one call's loop: clock, progress bar, pending statistics, last save times."""
+
+    def __init__(self, run: DCGANRun, progress: bool) -> None:
+        self.run, self.config, self.out = run, run.config, Path(run.config.out)
+        if run.context.is_main:
+            self.out.mkdir(parents=True, exist_ok=True)
+        self.bar, self.bar_unit = _progress_bar(run, progress and run.context.is_main)
+        self.clock = _Clock()
+        self.steps_per_epoch = _steps_per_epoch(run)
+        self.last_checkpoint = self.last_sample = self.last_log = 0.0
+        self.pending: list[tuple[int, dict]] = []
+        self.epoch_rows: list[list[float]] = []
+        self.snapshots = [] if run.step else [(0, run.fixed_noise_samples())]
+
+    def train(self) -> TrainResult:
+        run, config = self.run, self.config
+        run.log(
+            f"training on {run.device} in {run.precision.name}, {len(run.data)} images, "
+            f"batch size {config.batch_size}"
+        )
+        reason = CONTINUE
+        with InterruptFlag() as self.interrupt:
+            while reason == CONTINUE:
+                if _limit_reached(run, self.clock.seconds()):
+                    reason = FINISHED
+                    break
+                context = run.context
+                order = epoch_order(
+                    len(run.data), config.seed, run.epoch, context.rank, context.world_size
+                )
+                for real in run.data.batches(
+                    order, config.batch_size, run.batch_in_epoch, run.device
                 ):
-                    reason = FINISHED  # the same step on every rank: no need to agree
-                if reason != CONTINUE:
-                    break
-                if seconds - last_checkpoint >= config.checkpoint_seconds:
-                    good_state = _checkpoint(run, pending, epoch_rows, clock)
-                    if good_state is None:
-                        reason = agree(run, DIVERGED)
+                    reason = self._step(real)
+                    if reason != CONTINUE:
                         break
-                    last_checkpoint = clock.seconds()
+                else:
+                    reason = self._end_epoch()
+        self.bar.close()
+        return _finish(run, reason, self.pending, self.snapshots, self.clock)
+
+    def _step(self, real: torch.Tensor) -> int:
+        """Train on one batch, update the bar, check for NaN and limits; return the stop reason."""
+        run, config = self.run, self.config
+        run.set_learning_rates(_fraction_done(run, self.clock.seconds(), self.steps_per_epoch))
+        self.pending.append((run.step, run.one_step(real)))
+        run.batch_in_epoch += 1
+        seconds = self.clock.seconds()
+        self.bar.update(
+            1 if self.bar_unit == "steps" else min(round(seconds), self.bar.total) - self.bar.n
+        )
+        reason = CONTINUE
+        if len(self.pending) >= config.log_every:
+            rows = _flush(run, self.pending)
+            self.epoch_rows += rows
+            if not is_finite([value for row in rows for value in row]):
+                reason = DIVERGED
             else:
-                # The epoch ran to its end.
-                rows = _flush(run, pending)
-                epoch_rows += rows
-                if not is_finite([value for row in epoch_rows for value in row]):
-                    reason = agree(run, DIVERGED)
-                    break
-                record = _epoch_line(run, epoch_rows, clock.seconds())
-                run.epoch, run.batch_in_epoch, epoch_rows = run.epoch + 1, 0, []
-                record["epoch"] = run.epoch
-                paused_at = time.perf_counter()
-                if run.context.is_main:
-                    append_jsonl(out / "metrics.jsonl", record)
-                    if record["seconds"] - last_log >= LOG_SECONDS or _limit_reached(
-                        run, clock.seconds()
-                    ):
-                        last_log = record["seconds"]
-                        # Through tqdm while a bar is drawn (so the bar is not torn), else the log.
-                        write = run.log if bar.disable else bar.write
-                        write(
-                            f"epoch {run.epoch} · step {run.step} · loss_D {record['loss_d']:.3f} · "
-                            f"loss_G {record['loss_g']:.3f} · D(x) {record['d_real']:.2f} · "
-                            f"D(G(z)) {record['d_fake']:.2f} · {record['seconds']:.1f} s"
-                        )
-                if clock.seconds() - last_sample >= config.sample_seconds:
-                    snapshots.append((run.step, run.fixed_noise_samples()))
-                    save_sample_grid(run, snapshots[-1][1])
-                    last_sample = clock.seconds()
-                clock.pause(paused_at)
-                good_state = _checkpoint(run, pending, epoch_rows, clock)
-                last_checkpoint = clock.seconds()
-    bar.close()
-    return _finish(run, reason, pending, snapshots, clock)
+                self.bar.set_postfix(loss_D=f"{rows[-1][0]:.2f}", loss_G=f"{rows[-1][1]:.2f}")
+        if run.context.world_size == 1 or run.step % config.log_every == 0:
+            # Clocks and Ctrl-C differ between ranks, so those stops are agreed on.
+            if reason == CONTINUE and self.interrupt.raised:
+                reason = INTERRUPTED
+            elif (
+                reason == CONTINUE
+                and config.max_seconds is not None
+                and seconds >= config.max_seconds
+            ):
+                reason = FINISHED
+            reason = agree(run, reason)
+        if reason == CONTINUE and config.max_steps is not None and run.step >= config.max_steps:
+            reason = FINISHED  # the same step on every rank: no need to agree
+        if reason == CONTINUE and seconds - self.last_checkpoint >= config.checkpoint_seconds:
+            if _checkpoint(run, self.pending, self.epoch_rows, self.clock) is None:
+                return agree(run, DIVERGED)
+            self.last_checkpoint = self.clock.seconds()
+        return reason
+
+    def _end_epoch(self) -> int:
+        """Log the finished epoch, take a snapshot when due, save a checkpoint; return the stop reason."""
+        run = self.run
+        self.epoch_rows += _flush(run, self.pending)
+        if not is_finite([value for row in self.epoch_rows for value in row]):
+            return agree(run, DIVERGED)
+        record = _epoch_line(run, self.epoch_rows, self.clock.seconds())
+        run.epoch, run.batch_in_epoch, self.epoch_rows = run.epoch + 1, 0, []
+        record["epoch"] = run.epoch
+        paused_at = time.perf_counter()
+        if run.context.is_main:
+            append_jsonl(self.out / "metrics.jsonl", record)
+            if record["seconds"] - self.last_log >= LOG_SECONDS or _limit_reached(
+                run, self.clock.seconds()
+            ):
+                self.last_log = record["seconds"]
+                # Through tqdm while a bar is drawn (so the bar is not torn), else the log.
+                write = run.log if self.bar.disable else self.bar.write
+                write(
+                    f"epoch {run.epoch} · step {run.step} · loss_D {record['loss_d']:.3f} · "
+                    f"loss_G {record['loss_g']:.3f} · D(x) {record['d_real']:.2f} · "
+                    f"D(G(z)) {record['d_fake']:.2f} · {record['seconds']:.1f} s"
+                )
+        if self.clock.seconds() - self.last_sample >= self.config.sample_seconds:
+            self.snapshots.append((run.step, run.fixed_noise_samples()))
+            save_sample_grid(run, self.snapshots[-1][1])
+            self.last_sample = self.clock.seconds()
+        self.clock.pause(paused_at)
+        _checkpoint(run, self.pending, self.epoch_rows, self.clock)
+        self.last_checkpoint = self.clock.seconds()
+        return CONTINUE
 
 
 def _checkpoint(run: DCGANRun, pending, epoch_rows, clock: _Clock) -> bool | None:
