@@ -42,7 +42,7 @@ def test_index_lists_the_pages_in_series_order(tmp_path):
     assert "00 · title 00" in index
 
 
-def test_static_page_links_siblings_and_replaces_live_widgets():
+def test_static_page_links_siblings_replaces_explorers_and_drops_progress_bars():
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [
         nbformat.v4.new_markdown_cell(
@@ -50,19 +50,21 @@ def test_static_page_links_siblings_and_replaces_live_widgets():
         ),
         nbformat.v4.new_code_cell("explorer"),
     ]
-    view = {
-        "application/vnd.jupyter.widget-view+json": {"model_id": "1"},
-        "text/plain": "Explorer()",
-    }
-    notebook.cells[1].outputs = [nbformat.v4.new_output("display_data", data=view)]
+    widget = "application/vnd.jupyter.widget-view+json"
+    explorer = {widget: {"model_id": "1"}, "text/plain": "PoolingExplorer(mode='max', k=2)"}
+    progress = {widget: {"model_id": "2"}, "text/plain": "training:   0%|          | 0/5"}
+    notebook.cells[1].outputs = [
+        nbformat.v4.new_output("display_data", data=progress),
+        nbformat.v4.new_output("stream", text="epoch 5: loss 0.1\n"),
+        nbformat.v4.new_output("display_data", data=explorer),
+    ]
     prepare_for_static_page(notebook)
     assert "(01_kernels_and_feature_maps.html#top)" in notebook.cells[0].source
     assert "(https://x.org/a.ipynb)" in notebook.cells[0].source
-    assert list(notebook.cells[1].outputs[0]["data"]) == ["text/html"]
-    assert (
-        "open this notebook in JupyterLab or Colab"
-        in notebook.cells[1].outputs[0]["data"]["text/html"]
-    )
+    stream, note = notebook.cells[1].outputs  # the progress bar is gone
+    assert stream["text"] == "epoch 5: loss 0.1\n"
+    assert list(note["data"]) == ["text/html"]
+    assert "open this notebook in JupyterLab or Colab" in note["data"]["text/html"]
 
 
 def test_built_page_embeds_every_figure_of_the_executed_notebook(tmp_path, monkeypatch):

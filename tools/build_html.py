@@ -31,6 +31,7 @@ EXPLORER_NOTE = (
     '<p class="cnn-static-note"><em>Interactive explorer: open this notebook in JupyterLab or '
     "Colab to move its controls. The figure above shows its default state.</em></p>"
 )
+EXPLORER_REPR = re.compile(r"\w+Explorer\(")  # an explorer's text fallback: PoolingExplorer(k=2, …)
 SIBLING_LINK = re.compile(r"\]\((\d\d_\w+)\.ipynb(#[^)\s]*)?\)")
 
 
@@ -46,16 +47,27 @@ def execute(notebook, notebooks_dir: Path, timeout: int = 1800) -> None:
 
 
 def prepare_for_static_page(notebook) -> None:
-    """Point sibling links at their pages and swap widget views (dead without a kernel) for a note."""
+    """Point sibling links at their pages; swap explorers (dead without a kernel) for a note.
+
+    Other widget views (tqdm's progress bars) are dropped: their text fallback shows the bar at
+    0 %, which misleads on a page; the cell's printed result follows them anyway.
+    """
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             cell.source = SIBLING_LINK.sub(
                 lambda m: f"]({m.group(1)}.html{m.group(2) or ''})", cell.source
             )
-        for output in cell.get("outputs", []):
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for output in cell.outputs:
             data = output.get("data", {})
-            if WIDGET_VIEW in data:
+            if WIDGET_VIEW not in data:
+                kept.append(output)
+            elif EXPLORER_REPR.match(data.get("text/plain", "")):
                 output["data"] = {"text/html": EXPLORER_NOTE}
+                kept.append(output)
+        cell.outputs = kept
     notebook.metadata.pop("widgets", None)
 
 
