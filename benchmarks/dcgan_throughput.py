@@ -157,7 +157,7 @@ def images_per_second(trainer, steps: int, device: torch.device) -> float:
     return steps * BATCH_SIZE / (time.perf_counter() - start)
 
 
-def main() -> None:
+def parse_arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="auto", choices=["auto", "cuda", "cpu", "mps"])
     parser.add_argument(
@@ -174,23 +174,16 @@ def main() -> None:
         "--workers", type=int, default=2, help="DataLoader workers of the reference"
     )
     parser.add_argument("--json", help="also write the JSON here")
-    args = parser.parse_args()
-    try:
-        device = pick_device(args.device)
-    except ValueError as error:
-        raise SystemExit(f"error: {error}") from None
-    gpu = device.type == "cuda"
-    if gpu:
-        torch.backends.cudnn.benchmark = True
-    else:
-        from cnn_lib.dcgan.train import choose_cpu_threads
+    return parser.parse_args()
 
-        torch.set_num_threads(choose_cpu_threads())
-    steps, warmup = (
-        args.steps or (30 if gpu else 1),
-        args.warmup if args.warmup is not None else (15 if gpu else 1),
-    )
-    compile_models = gpu and not args.no_compile
+
+def measure(
+    args: argparse.Namespace, device: torch.device
+) -> tuple[dict[str, list[float]], Ours, int]:
+    """Warm both trainers up, then time alternating rounds; return rates, ours, and steps per round."""
+    gpu = device.type == "cuda"
+    steps = args.steps or (30 if gpu else 1)
+    warmup = args.warmup if args.warmup is not None else (15 if gpu else 1)
     images = torch.randint(
         0,
         256,
@@ -200,7 +193,7 @@ def main() -> None:
     )
     trainers = {
         "reference": Reference(images, device, args.workers),
-        "ours": Ours(images, device, compile_models, gpu),
+        "ours": Ours(images, device, gpu and not args.no_compile, gpu),
     }
     try:
         trainers["ours"].step()  # compiling happens here, lazily
@@ -214,7 +207,26 @@ def main() -> None:
     for _ in range(args.rounds):
         for name, trainer in trainers.items():
             rates[name].append(images_per_second(trainer, steps, device))
-    ours = trainers["ours"]
+    return rates, trainers["ours"], steps
+
+
+def main() -> None:
+    args = parse_arguments()
+    try:
+        device = pick_device(args.device)
+    except ValueError as error:
+        raise SystemExit(f"error: {error}") from None
+    gpu = device.type == "cuda"
+    if gpu:
+        torch.backends.cudnn.benchmark = True
+    else:
+        from cnn_lib.dcgan.train import choose_cpu_threads
+
+        torch.set_num_threads(choose_cpu_threads())
+    rates, ours, steps = measure(args, device)
+    reference_rate, our_rate = (
+        round(statistics.median(rates[name]), 1) for name in ("reference", "ours")
+    )
     result = {
         "device": describe_device(device),
         "torch": torch.__version__,
@@ -223,25 +235,23 @@ def main() -> None:
         "batch_size": BATCH_SIZE,
         "timed_steps": steps * args.rounds,
         "reference": {
-            "images_per_second": round(statistics.median(rates["reference"]), 1),
+            "images_per_second": reference_rate,
             "precision": "fp32",
             "memory_format": "NCHW",
             "compile": False,
             "data": f"DataLoader, {args.workers} CPU workers",
         },
         "ours": {
-            "images_per_second": round(statistics.median(rates["ours"]), 1),
+            "images_per_second": our_rate,
             "precision": ours.precision.name,
             "memory_format": "channels_last" if gpu else "NCHW",
-            "compile": compile_models and ours.generator is not ours.plain_generator,
+            "compile": ours.generator is not ours.plain_generator,
             "data": "uint8 on the device",
         },
+        "ratio": round(our_rate / reference_rate, 2),
         "cpu_threads": torch.get_num_threads(),
         "load_average_1min": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
     }
-    result["ratio"] = round(
-        result["ours"]["images_per_second"] / result["reference"]["images_per_second"], 2
-    )
     text = json.dumps(result, indent=2)
     print(text)
     if args.json:

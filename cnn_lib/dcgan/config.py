@@ -9,6 +9,23 @@ from cnn_lib.dcgan.data import DATASETS
 from cnn_lib.dcgan.models import IMAGE_SIZES
 
 DEVICES = ("auto", "cuda", "mps", "cpu")
+_WHOLE_NUMBERS = (
+    "epochs",
+    "max_steps",
+    "batch_size",
+    "latent_dim",
+    "generator_width",
+    "discriminator_width",
+    "log_every",
+    "threads",
+)
+_POSITIVE_NUMBERS = (
+    "max_seconds",
+    "lr_generator",
+    "lr_discriminator",
+    "checkpoint_seconds",
+    "sample_seconds",
+)
 
 
 @dataclass
@@ -53,6 +70,10 @@ class TrainConfig:
     resume: bool = False
 
     def __post_init__(self) -> None:
+        self._check_choices()
+        self._check_numbers()
+
+    def _check_choices(self) -> None:
         if self.dataset not in DATASETS:
             raise ValueError(f"dataset must be one of {', '.join(DATASETS)}, got {self.dataset!r}.")
         if self.image_size not in IMAGE_SIZES:
@@ -66,16 +87,9 @@ class TrainConfig:
             raise ValueError(
                 "give at least one of epochs, max_seconds or max_steps, so training can end."
             )
-        for name in (
-            "epochs",
-            "max_steps",
-            "batch_size",
-            "latent_dim",
-            "generator_width",
-            "discriminator_width",
-            "log_every",
-            "threads",
-        ):
+
+    def _check_numbers(self) -> None:
+        for name in _WHOLE_NUMBERS:
             value = getattr(self, name)
             if value is not None and (
                 isinstance(value, bool) or not isinstance(value, int) or value < 1
@@ -83,13 +97,7 @@ class TrainConfig:
                 raise ValueError(
                     f"{name.replace('_', ' ')} must be a positive whole number, got {value!r}."
                 )
-        for name in (
-            "max_seconds",
-            "lr_generator",
-            "lr_discriminator",
-            "checkpoint_seconds",
-            "sample_seconds",
-        ):
+        for name in _POSITIVE_NUMBERS:
             value = getattr(self, name)
             if value is not None and not (
                 isinstance(value, (int, float)) and math.isfinite(value) and value > 0
@@ -101,13 +109,10 @@ class TrainConfig:
             raise ValueError(
                 f"ema decay must be in [0, 1) (0 turns the average off), got {self.ema_decay!r}."
             )
-        if (
-            not isinstance(self.translate_pixels, int)
-            or not 0 <= self.translate_pixels < self.image_size // 4
-        ):
+        limit = self.image_size // 4
+        if not isinstance(self.translate_pixels, int) or not 0 <= self.translate_pixels < limit:
             raise ValueError(
-                f"translate pixels must be a whole number from 0 to {self.image_size // 4 - 1}, "
-                f"got {self.translate_pixels!r}."
+                f"translate pixels must be a whole number from 0 to {limit - 1}, got {self.translate_pixels!r}."
             )
 
     def to_dict(self) -> dict:
