@@ -23,7 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
-from lab_browser import LabNotebook, chromium_browser, chromium_executable, running_lab  # noqa: E402
+from lab_browser import chromium_browser, chromium_executable, running_lab  # noqa: E402
+from lab_notebook import LabNotebook  # noqa: E402
 from notebook_opening import SERIES  # noqa: E402
 
 TARGET_MS = 300.0

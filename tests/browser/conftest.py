@@ -17,13 +17,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 
-from lab_browser import (  # noqa: E402
-    SAVE_REFUSED,
-    LabNotebook,
-    chromium_browser,
-    chromium_executable,
-    running_lab,
-)
+from lab_browser import SAVE_REFUSED, chromium_browser, chromium_executable, running_lab  # noqa: E402
+from lab_notebook import LabNotebook  # noqa: E402
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 

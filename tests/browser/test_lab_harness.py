@@ -12,7 +12,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
 
-from lab_browser import LabNotebook, running_lab  # noqa: E402
+from lab_browser import running_lab  # noqa: E402
+from lab_notebook import LabNotebook  # noqa: E402
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
