@@ -239,9 +239,11 @@ def _checkpoint(run: DCGANRun, pending, epoch_rows, clock: _Clock) -> bool | Non
     epoch_rows += rows
     if not is_finite([value for row in rows for value in row]):
         return None
-    run.total_seconds += clock.seconds()
+    # The checkpoint records the seconds trained so far, this call's included.
+    seconds = clock.seconds()
+    run.total_seconds += seconds
     run.save()
-    run.total_seconds -= clock.seconds()
+    run.total_seconds -= seconds
     clock.pause(paused_at)
     return True
 
