@@ -21,6 +21,7 @@ import tempfile
 import torch
 
 from cnn_lib.dcgan import TrainConfig, generate, train_dcgan
+from cnn_lib.dcgan.config import PAPER_SETTINGS
 from cnn_lib.metrics import digits_reference, quality_report
 
 TARGET = {"ratio": 3.0, "confident_share": 0.8, "coverage": 0.97}
@@ -49,6 +50,7 @@ def main() -> None:
             device=args.device,
             seed=args.seed,
             out=out,
+            **(PAPER_SETTINGS if args.paper else {}),
         )
         result = train_dcgan(config, progress=False, log=lambda *a: None)
     load_after_training = load_average()
