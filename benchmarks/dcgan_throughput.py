@@ -124,7 +124,7 @@ class Ours:
         self.generator, self.discriminator = generator, discriminator
         if compile_models:
             self.generator, self.discriminator = try_compile(generator), try_compile(discriminator)
-        self.data = TensorImages(images.float() / 255).to(device)
+        self.data = TensorImages(images.float() / 127.5 - 1).to(device)
         self.order = torch.randperm(len(self.data), device=device)
         self.position, self.count, self.pending = 0, 0, []
 
