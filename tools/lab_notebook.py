@@ -216,6 +216,18 @@ class LabNotebook:
             )
             self.settle(explorer, quiet_ms=200)
 
+    def distorted_images(self, explorer, tolerance: float = 0.03) -> list[str]:
+        """Return the explorer's images drawn with another aspect ratio than their pixels have."""
+        return self.page.evaluate(
+            """([el, tolerance]) => [...el.querySelectorAll('img.widget-image')]
+                 .filter(img => img.naturalWidth > 0 && img.clientHeight > 0)
+                 .filter(img => Math.abs((img.clientWidth / img.clientHeight) /
+                                         (img.naturalWidth / img.naturalHeight) - 1) > tolerance)
+                 .map(img => `${img.naturalWidth}×${img.naturalHeight} px shown as ` +
+                             `${img.clientWidth}×${img.clientHeight}`)""",
+            [explorer.element_handle(), tolerance],
+        )
+
     def outputs_html(self, explorer) -> str:
         """Return the HTML of the explorer without its controls: what a redraw changes."""
         return self.page.evaluate(_OUTPUTS_HTML, explorer.element_handle())

@@ -142,6 +142,7 @@ def test_photo_explorer_dropdown_fills_the_nine_boxes_and_redraws_the_feature_ma
         shown = [float(box.input_value()) for box in weight_boxes(explorer).all()]
         assert shown == pytest.approx(KERNELS[name].ravel().tolist())
         assert explorer.locator(".cnn-check").inner_text().startswith("✓")
+        assert notebook.distorted_images(explorer) == []
 
 
 def test_photo_explorer_typed_weight_makes_a_custom_kernel(notebook, screenshot_dir):

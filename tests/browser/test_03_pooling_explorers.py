@@ -76,6 +76,7 @@ def test_each_slider_moved_with_the_keyboard_redraws_with_the_right_numbers(
         )
         assert notebook.figure(explorer).inner_html() != figure_before, "the figure was not redrawn"
         assert_shows(explorer, values)
+        assert notebook.distorted_images(explorer) == []
 
 
 def test_mode_dropdown_and_ceil_mode_checkbox_redraw(notebook, explorer, screenshot_dir):

@@ -110,5 +110,6 @@ def test_layer_dropdown_redraws_the_maps_with_each_layers_shape(
         notebook.settle(explorer, quiet_ms=200)
         assert images_src(explorer)[1] != before_maps
         assert_shows(explorer, 0, layer, test_labels)
+        assert notebook.distorted_images(explorer) == [], f"{layer}: feature maps stretched"
         if layer == "pool2":
             explorer.screenshot(path=screenshot_dir / "05_feature_maps_pool2.png")
