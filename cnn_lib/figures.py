@@ -317,14 +317,17 @@ def draw_transposed_layer():
     _caption(axes, 2.0, 4.9, "kernel 3×3", KERNEL_COLOR, 12.5)
     _caption(axes, 2.0, 9.6, f"stride {stride}", TEXT_COLOR, 12.5)
     left = 5.0
+    coverage = np.zeros((size, size), dtype=int)  # how many kernel copies land on each pixel
     for index, (row, col) in enumerate(np.ndindex(*x.shape)):
         blank = np.ones((size, size), dtype=bool)
         blank[row * stride : row * stride + k, col * stride : col * stride + k] = False
+        coverage += ~blank
         _grid(axes, copies[index], left, 3.0, KERNEL_COLOR, blank=blank)
         _caption(axes, left + size / 2, 2.2, f"{_signed(x[row, col])} × kernel", INPUT_COLOR, 12)
         _caption(axes, left + size + 0.5, 5.5, "+" if index < x.size - 1 else "=", size=20)
         left += size + 1.0
-    overlaps = (copies != 0).sum(0) > 1
+    # Overlap is where footprints meet, even where a kernel weight of 0 adds nothing.
+    overlaps = coverage > 1
     _grid(axes, output, left, 3.0, OUTPUT_COLOR)
     for row, col in zip(*np.nonzero(overlaps), strict=True):
         _outline(axes, left + col + 0.06, 3.0 + row + 0.06, 0.88, 0.88, HIGHLIGHT_COLOR, lw=2.5)
