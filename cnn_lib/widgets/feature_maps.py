@@ -110,15 +110,17 @@ class FeatureMapExplorer(Explorer):
             "digit": IntControl("test digit #", 0, len(self.images) - 1, 0),
             "layer": ChoiceControl("layer", tuple(self.layer_names), self.layer_names[0]),
         }
-        self.digit_image = widgets.Image(format="png", layout=widgets.Layout(width="128px"))
-        self.maps_image = widgets.Image(format="png", layout=widgets.Layout(width="540px"))
+        self.digit_image = widgets.Image(format="png", layout=widgets.Layout(width="128px", height="auto"))
+        self.maps_image = widgets.Image(format="png", layout=widgets.Layout(width="540px", height="auto"))
         self.caption = widgets.HTML()
         self._cache: tuple[int, dict[str, torch.Tensor], torch.Tensor] | None = None
         super().__init__(**values)
 
     def body(self) -> list[widgets.Widget]:
         left = widgets.VBox([self.digit_image, self.caption], layout=widgets.Layout(width="150px"))
-        return [widgets.HBox([left, self.maps_image], layout=widgets.Layout(min_height="290px"))]
+        # flex-start: a stretched row would stretch the PNGs out of their aspect ratio.
+        row = widgets.Layout(min_height="290px", align_items="flex-start")
+        return [widgets.HBox([left, self.maps_image], layout=row)]
 
     def outputs(self, digit: int) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
         """Return every layer's output for one test digit and its class probabilities (cached)."""
