@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import io
+import math
 import numbers
 from collections.abc import Iterable, Mapping
 
@@ -63,7 +64,9 @@ def _check_count(name: str, value, minimum: int, meaning: str) -> None:
 def format_number(value: float, digits: int = 2) -> str:
     """Return ``value`` as short text: ``3``, ``-0.5``, ``0.25`` (trailing zeros dropped)."""
     value = float(value)
-    if value == int(value) and abs(value) < 1e6:
+    if not math.isfinite(value) or abs(value) >= 1e6:
+        return f"{value:.{digits}g}"  # huge numbers in scientific notation, not 300 digits
+    if value == int(value):
         return str(int(value))
     text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
