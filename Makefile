@@ -88,8 +88,13 @@ format: $(VENV)/.installed-dev
 	$(BIN)/python -m ruff format cnn_lib tests benchmarks
 	$(BIN)/python -m ruff check --fix .
 
-benchmarks: $(VENV)/.installed-dev
+## make benchmarks: every speed and quality target, each printing JSON (minutes; not part of make test)
+benchmarks: $(VENV)/.installed-dev chromium
 	$(BIN)/python -m benchmarks.conv2d_speed
+	$(BIN)/python -m benchmarks.widget_redraw
+	$(BIN)/python benchmarks/browser_redraw.py
+	$(BIN)/python -m benchmarks.dcgan_throughput --device auto
+	$(BIN)/python -m benchmarks.dcgan_quality
 
 clean:
 	rm -rf $(VENV) $(COLAB_VENV) build .pytest_cache
