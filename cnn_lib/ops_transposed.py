@@ -20,6 +20,21 @@ __all__ = ["conv_transpose2d", "conv_matrix"]
 MAX_MATRIX_BYTES = 2 * 10**9
 
 
+def check_transposed(x, w, stride, padding, output_padding, dilation):
+    """Return validated (x, w, s, p, output_padding, d, (H_out, W_out)) of a transposed convolution."""
+    x = as_images(x)
+    w = as_weights(w, x.shape[1], 0, "(C_in, C_out, kH, kW)")
+    s, p = as_pair("stride", stride, 1), as_pair("padding", padding, 0)
+    extra, d = as_pair("output_padding", output_padding, 0), as_pair("dilation", dilation, 1)
+    (height, width), (kh, kw) = x.shape[2:], w.shape[2:]
+    out_size = output_sizes(
+        transposed_output_size,
+        (height, kh, s[0], p[0], d[0], extra[0]),
+        (width, kw, s[1], p[1], d[1], extra[1]),
+    )
+    return x, w, s, p, extra, d, out_size
+
+
 def conv_transpose2d(
     x: np.ndarray,
     w: np.ndarray,
@@ -38,17 +53,11 @@ def conv_transpose2d(
     taps instead of input pixels (the same sum in another order): tap (i, j) of
     every stamp lands on a grid with spacing s, shifted by (i·d, j·d).
     """
-    x = as_images(x)
-    w = as_weights(w, x.shape[1], 0, "(C_in, C_out, kH, kW)")
-    b = as_bias(b, w.shape[1])
-    s, p = as_pair("stride", stride, 1), as_pair("padding", padding, 0)
-    extra, d = as_pair("output_padding", output_padding, 0), as_pair("dilation", dilation, 1)
-    (height, width), (kh, kw) = x.shape[2:], w.shape[2:]
-    out_height, out_width = output_sizes(
-        transposed_output_size,
-        (height, kh, s[0], p[0], d[0], extra[0]),
-        (width, kw, s[1], p[1], d[1], extra[1]),
+    x, w, s, p, _, d, (out_height, out_width) = check_transposed(
+        x, w, stride, padding, output_padding, dilation
     )
+    b = as_bias(b, w.shape[1])
+    (height, width), (kh, kw) = x.shape[2:], w.shape[2:]
     dtype = np.result_type(x, w)
     # The uncropped result: all stamps plus the output_padding rows, before padding crops.
     full = np.zeros(

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnn_lib.arithmetic import conv_output_size, transposed_output_size
+from cnn_lib.arithmetic import conv_output_size
 from cnn_lib.ops import conv2d, conv_matrix, conv_transpose2d
-from cnn_lib.ops_checks import Pair, as_images, as_pair, as_weights, output_sizes
+from cnn_lib.ops_checks import Pair, as_images, as_pair, output_sizes
+from cnn_lib.ops_transposed import check_transposed
 
 __all__ = [
     "transposed_by_scatter",
@@ -35,21 +36,6 @@ __all__ = [
 ]
 
 
-def _check(x, w, stride, padding, output_padding, dilation):
-    """Return validated (x, w, s, p, output_padding, d, (H_out, W_out)) for one of the routes."""
-    x = as_images(x)
-    w = as_weights(w, x.shape[1], 0, "(C_in, C_out, kH, kW)")
-    s, p = as_pair("stride", stride, 1), as_pair("padding", padding, 0)
-    extra, d = as_pair("output_padding", output_padding, 0), as_pair("dilation", dilation, 1)
-    (height, width), (kh, kw) = x.shape[2:], w.shape[2:]
-    out_size = output_sizes(
-        transposed_output_size,
-        (height, kh, s[0], p[0], d[0], extra[0]),
-        (width, kw, s[1], p[1], d[1], extra[1]),
-    )
-    return x, w, s, p, extra, d, out_size
-
-
 def transposed_by_scatter(
     x: np.ndarray,
     w: np.ndarray,
@@ -59,7 +45,9 @@ def transposed_by_scatter(
     dilation: int | Pair = 1,
 ) -> np.ndarray:
     """Return the transposed convolution as a sum of kernel copies, one per input pixel (plain loops)."""
-    x, w, s, p, _, d, (out_h, out_w) = _check(x, w, stride, padding, output_padding, dilation)
+    x, w, s, p, _, d, (out_h, out_w) = check_transposed(
+        x, w, stride, padding, output_padding, dilation
+    )
     batch, in_channels, height, width = x.shape
     kh, kw = w.shape[2:]
     # The canvas before padding crops p from every side (output_padding is inside it).
@@ -116,7 +104,7 @@ def transposed_by_zero_insertion(
     output channels swapped. When d(k−1)−p < 0 the grid is cropped instead of
     padded; ``output_padding`` adds rows/columns on the bottom/right only.
     """
-    x, w, s, p, extra, d, _ = _check(x, w, stride, padding, output_padding, dilation)
+    x, w, s, p, extra, d, _ = check_transposed(x, w, stride, padding, output_padding, dilation)
     kh, kw = w.shape[2:]
     before = (d[0] * (kh - 1) - p[0], d[1] * (kw - 1) - p[1])
     after = (before[0] + extra[0], before[1] + extra[1])
@@ -139,7 +127,9 @@ def transposed_by_matrix(
     (C_out, C_in, kH, kW) = w's shape) that maps the transposed output's size back
     to the input's size; ``cnn_lib.ops.conv_matrix`` builds it densely.
     """
-    x, w, s, p, _, d, (out_h, out_w) = _check(x, w, stride, padding, output_padding, dilation)
+    x, w, s, p, _, d, (out_h, out_w) = check_transposed(
+        x, w, stride, padding, output_padding, dilation
+    )
     batch, in_channels, height, width = x.shape
     out_channels = w.shape[1]
     matrix = conv_matrix(w, (out_channels, out_h, out_w), stride=s, padding=p, dilation=d)
