@@ -53,6 +53,16 @@ def test_pooling_explorer_shows_too_much_padding_inline_and_recovers(explorer):
     assert explorer.error.value == "" and "✓" in explorer.check.value
 
 
+def test_pooling_explorer_blanks_the_pooled_photo_while_the_settings_are_impossible(explorer):
+    explorer.set_values(mode="max", i=6, k=2, s=2, p=0, ceil_mode=False)
+    valid = explorer.pooled_image.value
+    explorer.sliders["p"].value = 2
+    assert explorer.pooled_image.value == explorer.blank_png != valid
+    assert explorer.photo_caption.value == ""
+    explorer.sliders["p"].value = 0
+    assert explorer.pooled_image.value == valid
+
+
 def test_pooling_explorer_refuses_padding_for_lp_pooling(explorer):
     explorer.set_values(mode="lp", i=6, k=2, s=2, p=1, ceil_mode=False)
     assert "LPPool2d has no padding" in explorer.error.value

@@ -92,6 +92,8 @@ class PoolingExplorer(Explorer):
         self.pooled_image = widgets.Image(
             format="png", layout=widgets.Layout(width="200px", height="200px")
         )
+        # Shown instead of the pooled photo while the parameters are impossible, so no stale result stays.
+        self.blank_png = array_to_png(np.ones(self.feature_map.shape), vmin=0, vmax=1)
         self.photo_caption = widgets.HTML()
         super().__init__(**values)
 
@@ -141,6 +143,7 @@ class PoolingExplorer(Explorer):
             40 + 28 * x.shape[0],
         )
         self.check.value = ""
+        self.pooled_image.value = self.blank_png
         self.photo_caption.value = ""
 
     def benchmark_moves(self) -> list[dict[str, Any]]:
