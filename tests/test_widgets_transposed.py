@@ -1,22 +1,10 @@
 """The transposed-convolution explorer: moves redraw with PyTorch's sizes; refused settings show inline and clear."""
 
 import pytest
-import torch
-import torch.nn.functional as F
+from torch_oracles import torch_transposed_size
 
 from cnn_lib.widgets import EXPLORERS
 from cnn_lib.widgets.transposed import TransposedExplorer
-
-
-def torch_size(i, k, s, p, extra, d):
-    return F.conv_transpose2d(
-        torch.zeros(1, 1, i, i),
-        torch.zeros(1, 1, k, k),
-        stride=s,
-        padding=p,
-        output_padding=extra,
-        dilation=d,
-    ).shape[-1]
 
 
 def test_transposed_explorer_is_registered_with_its_dom_classes():
@@ -45,7 +33,7 @@ def test_transposed_explorer_default_shows_the_formula_and_torch_agrees():
 def test_transposed_explorer_moves_give_torchs_size(i, k, s, p, extra, d):
     explorer = TransposedExplorer()
     explorer.set_values(i=i, k=k, s=s, p=p, output_padding=extra, d=d)
-    o = torch_size(i, k, s, p, extra, d)
+    o = torch_transposed_size(i, k, s, p, extra, d)
     assert explorer.formula.value.split("= ")[-1].startswith(f"{o}<")
     assert f"output {o}×{o}" in explorer.figure.value and "✓" in explorer.check.value
 
