@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import secrets
 import time
+from collections.abc import Iterator
 
 from lab_browser import ERROR_OUTPUT, KERNEL_IDLE, LabServer
 
@@ -173,6 +174,18 @@ class LabNotebook:
         )
         self.settle(explorer, quiet_ms=200)
         return explorer.locator(".cnn-formula").inner_text().strip()
+
+    def step_both_ways(self, explorer, description: str, values: dict, key: str) -> Iterator[dict]:
+        """Step slider ``key`` right and back left, checking readout and redraw; yield the values after each."""
+        values = dict(values)
+        for press, step in (("ArrowRight", 1), ("ArrowLeft", -1)):
+            values[key] += step
+            figure_before = self.figure(explorer).inner_html()
+            self.move_slider(explorer, description, press)
+            slider = self.control(explorer, "slider", description)
+            assert self.slider_value(slider) == str(values[key])
+            assert self.figure(explorer).inner_html() != figure_before, "the figure was not redrawn"
+            yield dict(values)
 
     def explorer_names(self) -> list[str]:
         """Return the <name> of every cnn-explorer-<name> element on the page, in page order."""

@@ -95,6 +95,19 @@ def open_lab_notebook(lab_server, browser):
     return open_notebook
 
 
+@pytest.fixture(scope="module")
+def notebook(open_lab_notebook, request):
+    """Open the test module's NOTEBOOK once, with all its cells run."""
+    with open_lab_notebook(request.module.NOTEBOOK) as opened:
+        yield opened
+
+
+@pytest.fixture(scope="module")
+def explorer(notebook, request):
+    """Return the explorer the test module names in EXPLORER."""
+    return notebook.explorer(request.module.EXPLORER)
+
+
 def pytest_collection_modifyitems(config, items):
     """Mark every test under tests/browser/ as `browser`, so `-m "not browser"` leaves them out."""
     folder = Path(__file__).resolve().parent

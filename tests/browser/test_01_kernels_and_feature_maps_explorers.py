@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from lab_notebook import LabNotebook
 
 from cnn_lib.drawing import format_number
 from cnn_lib.kernels import KERNELS
@@ -22,20 +23,12 @@ def torch_window_sum(position: int, kernel: str) -> tuple[int, int, float]:
     return row, col, output[row, col].item()
 
 
-@pytest.fixture(scope="module")
-def notebook(open_lab_notebook):
-    with open_lab_notebook(NOTEBOOK) as opened:
-        yield opened
-
-
 def formula_text(explorer) -> str:
     return explorer.locator(".cnn-formula").inner_text().strip()
 
 
 def figure_html(explorer) -> str:
-    return explorer.locator(
-        ".widget-html:not(.cnn-formula):not(.cnn-check):not(.cnn-error)"
-    ).first.inner_html()
+    return LabNotebook.figure(explorer).inner_html()
 
 
 def test_no_cell_shows_an_error_output(notebook):

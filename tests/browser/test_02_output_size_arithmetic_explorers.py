@@ -8,6 +8,7 @@ import torch
 from cnn_lib.arithmetic import substituted_formula
 
 NOTEBOOK = "notebooks/02_output_size_arithmetic.ipynb"
+EXPLORER = "conv-arithmetic"
 LABELS = {
     "i": "i (input size)",
     "k": "k (kernel size)",
@@ -25,32 +26,8 @@ def torch_output_size(i: int, k: int, s: int, p: int, d: int) -> int:
         return layer(torch.zeros(1, 1, i, i)).shape[-1]
 
 
-@pytest.fixture(scope="module")
-def notebook(open_lab_notebook):
-    with open_lab_notebook(NOTEBOOK) as opened:
-        yield opened
-
-
-@pytest.fixture(scope="module")
-def explorer(notebook):
-    return notebook.explorer("conv-arithmetic")
-
-
 def formula_text(explorer) -> str:
     return explorer.locator(".cnn-formula").inner_text().strip()
-
-
-def move(notebook, explorer, key: str, press: str) -> None:
-    """Press a key on slider ``key`` and wait until the figure and the formula have been redrawn."""
-    figure = explorer.locator(
-        ".widget-html:not(.cnn-formula):not(.cnn-check):not(.cnn-error)"
-    ).first
-    formula = explorer.locator(".cnn-formula")
-    figure_before, formula_before = figure.inner_html(), formula.inner_html()
-    notebook.press(notebook.control(explorer, "slider", LABELS[key]), press)
-    notebook.wait_changed(formula, formula_before)
-    notebook.wait_changed(figure, figure_before)
-    notebook.settle(explorer, quiet_ms=200)  # the check line arrives in its own message
 
 
 def test_no_cell_shows_an_error_output(notebook):
@@ -77,12 +54,7 @@ def test_explorer_renders_its_five_sliders_at_the_defaults(notebook, explorer, s
 def test_each_slider_moved_with_the_keyboard_redraws_with_the_right_numbers(
     notebook, explorer, key
 ):
-    values = dict(DEFAULTS)
-    for press, step in (("ArrowRight", 1), ("ArrowLeft", -1)):
-        move(notebook, explorer, key, press)
-        values[key] += step
-        slider = notebook.control(explorer, "slider", LABELS[key])
-        assert notebook.slider_value(slider) == str(values[key])
+    for values in notebook.step_both_ways(explorer, LABELS[key], DEFAULTS, key):
         text = formula_text(explorer)
         assert text == substituted_formula("conv", **values)
         assert text.endswith(f"= {torch_output_size(**values)}")
@@ -103,14 +75,7 @@ def test_impossible_combination_shows_the_message_and_the_explorer_recovers(
     notebook.press(notebook.control(explorer, "slider", LABELS["p"]), "End")  # p = 4: 1 + 8 ≥ 7
     error.wait_for(state="hidden", timeout=15_000)
     values = {"i": 1, "k": 7, "s": 2, "p": 4, "d": 1}
-    notebook.page.wait_for_function(
-        "([el, text]) => el.innerText.trim() === text",
-        arg=[
-            explorer.locator(".cnn-formula").element_handle(),
-            substituted_formula("conv", **values),
-        ],
-        timeout=15_000,
-    )
+    notebook.wait_text(explorer.locator(".cnn-formula"), substituted_formula("conv", **values))
     assert formula_text(explorer).endswith(f"= {torch_output_size(**values)}")
     assert explorer.locator(".cnn-check").inner_text().startswith("✓")
     explorer.screenshot(path=screenshot_dir / "02_conv_arithmetic_recovered.png")

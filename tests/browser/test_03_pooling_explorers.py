@@ -9,6 +9,7 @@ import torch.nn.functional as F
 from cnn_lib.arithmetic import substituted_formula
 
 NOTEBOOK = "notebooks/03_pooling.ipynb"
+EXPLORER = "pooling"
 LABELS = {"i": "i (input size)", "k": "k (window)", "s": "s (stride)", "p": "p (padding)"}
 DEFAULTS = {"i": 6, "k": 2, "s": 2, "p": 0}
 TORCH_CALLS = {
@@ -22,17 +23,6 @@ TORCH_CALLS = {
 def torch_pooled_size(size: int, k: int, s: int, p: int, ceil_mode: bool = False) -> int:
     """Return the output size of PyTorch's max pooling: the oracle for the explorer's numbers."""
     return F.max_pool2d(torch.zeros(1, 1, size, size), k, s, p, ceil_mode=ceil_mode).shape[-1]
-
-
-@pytest.fixture(scope="module")
-def notebook(open_lab_notebook):
-    with open_lab_notebook(NOTEBOOK) as opened:
-        yield opened
-
-
-@pytest.fixture(scope="module")
-def explorer(notebook):
-    return notebook.explorer("pooling")
 
 
 def assert_shows(explorer, values: dict, ceil_mode: bool = False) -> None:
@@ -66,15 +56,7 @@ def test_explorer_renders_at_the_defaults(notebook, explorer, screenshot_dir):
 def test_each_slider_moved_with_the_keyboard_redraws_with_the_right_numbers(
     notebook, explorer, key
 ):
-    values = dict(DEFAULTS)
-    for press, step in (("ArrowRight", 1), ("ArrowLeft", -1)):
-        figure_before = notebook.figure(explorer).inner_html()
-        notebook.move_slider(explorer, LABELS[key], press)
-        values[key] += step
-        assert notebook.slider_value(notebook.control(explorer, "slider", LABELS[key])) == str(
-            values[key]
-        )
-        assert notebook.figure(explorer).inner_html() != figure_before, "the figure was not redrawn"
+    for values in notebook.step_both_ways(explorer, LABELS[key], DEFAULTS, key):
         assert_shows(explorer, values)
         assert notebook.distorted_images(explorer) == []
 

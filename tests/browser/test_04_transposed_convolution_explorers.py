@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-import torch
+from torch_oracles import torch_transposed_size
 
 from cnn_lib.arithmetic import substituted_formula
 
 NOTEBOOK = "notebooks/04_transposed_convolution.ipynb"
+EXPLORER = "transposed"
 LABELS = {
     "i": "i (input size)",
     "k": "k (kernel size)",
@@ -19,15 +20,6 @@ LABELS = {
 DEFAULTS = {"i": 3, "k": 3, "s": 2, "p": 0, "output_padding": 0, "d": 1}
 
 
-def torch_output_size(i: int, k: int, s: int, p: int, output_padding: int, d: int) -> int:
-    """Return the output size of PyTorch's ConvTranspose2d: the oracle for the explorer's numbers."""
-    layer = torch.nn.ConvTranspose2d(
-        1, 1, k, stride=s, padding=p, output_padding=output_padding, dilation=d, bias=False
-    )
-    with torch.no_grad():
-        return layer(torch.zeros(1, 1, i, i)).shape[-1]
-
-
 def formula(values: dict) -> str:
     v = values
     return substituted_formula(
@@ -35,21 +27,10 @@ def formula(values: dict) -> str:
     )
 
 
-@pytest.fixture(scope="module")
-def notebook(open_lab_notebook):
-    with open_lab_notebook(NOTEBOOK) as opened:
-        yield opened
-
-
-@pytest.fixture(scope="module")
-def explorer(notebook):
-    return notebook.explorer("transposed")
-
-
 def assert_shows(explorer, values: dict) -> None:
     text = explorer.locator(".cnn-formula").inner_text().strip()
     assert text == formula(values)
-    size = torch_output_size(**values)
+    size = torch_transposed_size(**values)
     assert text.endswith(f"= {size}")
     check = explorer.locator(".cnn-check").inner_text()
     assert check.startswith("✓") and f"to (1, 1, {size}, {size})" in check
@@ -74,15 +55,7 @@ def test_explorer_renders_at_the_defaults(notebook, explorer, screenshot_dir):
 def test_each_slider_moved_with_the_keyboard_redraws_with_the_right_numbers(
     notebook, explorer, key
 ):
-    values = dict(DEFAULTS)
-    for press, step in (("ArrowRight", 1), ("ArrowLeft", -1)):
-        figure_before = notebook.figure(explorer).inner_html()
-        notebook.move_slider(explorer, LABELS[key], press)
-        values[key] += step
-        assert notebook.slider_value(notebook.control(explorer, "slider", LABELS[key])) == str(
-            values[key]
-        )
-        assert notebook.figure(explorer).inner_html() != figure_before, "the figure was not redrawn"
+    for values in notebook.step_both_ways(explorer, LABELS[key], DEFAULTS, key):
         assert_shows(explorer, values)
 
 
@@ -96,7 +69,7 @@ def test_impossible_output_padding_shows_the_message_and_the_explorer_recovers(
     error.wait_for(state="visible", timeout=15_000)
     assert "output_padding" in error.inner_text()
     with pytest.raises(RuntimeError):  # PyTorch refuses the same combination
-        torch_output_size(**{**DEFAULTS, "output_padding": 2})
+        torch_transposed_size(**{**DEFAULTS, "output_padding": 2})
     assert explorer.locator(".cnn-check").inner_text().strip() == ""
     explorer.screenshot(path=screenshot_dir / "04_transposed_error.png")
     notebook.press(

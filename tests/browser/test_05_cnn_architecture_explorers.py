@@ -11,6 +11,7 @@ from cnn_lib.models import DigitsCNN
 from cnn_lib.training import digits_split
 
 NOTEBOOK = "notebooks/05_cnn_architecture.ipynb"
+EXPLORER = "feature-maps"
 IMAGE_SIZE = 16  # the notebook's parameters cell
 
 
@@ -30,17 +31,6 @@ def torch_layer_shapes() -> dict[str, tuple[int, int, int]]:
     with torch.no_grad():
         model(torch.zeros(1, 1, IMAGE_SIZE, IMAGE_SIZE))
     return shapes
-
-
-@pytest.fixture(scope="module")
-def notebook(open_lab_notebook):
-    with open_lab_notebook(NOTEBOOK) as opened:
-        yield opened
-
-
-@pytest.fixture(scope="module")
-def explorer(notebook):
-    return notebook.explorer("feature-maps")
 
 
 @pytest.fixture(scope="module")
