@@ -302,7 +302,9 @@ def arrow(
 def formula_html(text: str) -> str:
     """Return the substituted formula as HTML for a ``cnn-formula`` element (monospace, escaped)."""
     return (
-        f'<div style="font-family:monospace;font-size:15px;padding:4px 0">{html.escape(text)}</div>'
+        # pre-wrap keeps the spaces that line up aligned columns of a formula.
+        '<div style="font-family:monospace;font-size:15px;padding:4px 0;white-space:pre-wrap">'
+        f"{html.escape(text)}</div>"
     )
 
 

@@ -153,11 +153,12 @@ def draw_field_comparison(comparison: FieldComparison) -> str:
             fill=tint(OUTPUT_COLOR, 0.3),
             fills={(row, column): HIGHLIGHT_COLOR},
         ),
+        # The arrow ends beside the panel at the height of the field's centre row.
         arrow(
             out_x - 6,
             top + (row + 0.5) * out_cell,
-            right_x + PANEL_PIXELS + 8,
-            top + PANEL_PIXELS / 2,
+            right_x + input_size * cell + 8,
+            top + (comparison.centre[0] + 0.5) * cell,
             HIGHLIGHT_COLOR,
         ),
     ]
