@@ -12,7 +12,14 @@ import cnn_lib.dcgan.train as train_module
 from cnn_lib.dcgan.checkpoint import load_checkpoint
 from cnn_lib.dcgan.config import TrainConfig
 from cnn_lib.dcgan.models import Discriminator, Generator, ModelConfig, sample_noise
-from cnn_lib.dcgan.step import Precision, choose_precision, random_translate, train_step, update_ema
+from cnn_lib.dcgan.step import (
+    Precision,
+    choose_precision,
+    r1_penalty,
+    random_translate,
+    train_step,
+    update_ema,
+)
 from cnn_lib.dcgan.train import TrainingDiverged, choose_cpu_threads, train_dcgan
 
 TINY_MODEL = ModelConfig(image_size=16, latent_dim=8, generator_width=4, discriminator_width=4)
@@ -65,6 +72,44 @@ def test_train_step_updates_both_networks_and_reports_finite_statistics():
     assert set(stats) == {"loss_d", "loss_g", "d_real", "d_fake"}
     assert all(torch.isfinite(value) for value in stats.values())
     assert 0 < stats["d_real"] < 1 and 0 < stats["d_fake"] < 1
+
+
+def test_r1_penalty_of_a_linear_critic_is_its_squared_weight_norm():
+    # D(x) = Σ w·x has gradient w at every x, so the penalty is ‖w‖² whatever the batch.
+    weight = torch.randn(1, 1, 4, 4)
+    real = torch.randn(5, 1, 4, 4, requires_grad=True)
+    logits = (real * weight).flatten(1).sum(1)
+    assert torch.allclose(r1_penalty(logits, real), weight.pow(2).sum())
+
+
+def test_train_step_with_r1_weight_moves_the_discriminator_differently():
+    def discriminator_after(r1_weight: float) -> list[torch.Tensor]:
+        torch.manual_seed(0)
+        generator, discriminator = Generator(TINY_MODEL), Discriminator(TINY_MODEL)
+        optimizers = (
+            torch.optim.SGD(generator.parameters(), lr=0.1),
+            torch.optim.SGD(discriminator.parameters(), lr=0.1),
+        )
+        real, noise = torch.rand(8, 1, 16, 16) * 2 - 1, sample_noise(8, 8)
+        stats = train_step(
+            generator, discriminator, optimizers, real, noise, Precision("cpu"), r1_weight=r1_weight
+        )
+        assert all(torch.isfinite(value) for value in stats.values())
+        return [p.detach().clone() for p in discriminator.parameters()]
+
+    plain, penalised = discriminator_after(0.0), discriminator_after(10.0)
+    assert any(not torch.allclose(a, b) for a, b in zip(plain, penalised, strict=True))
+
+
+def test_lazy_r1_weight_is_gamma_times_interval_on_every_interval_th_step(tmp_path):
+    run = train_module.DCGANRun(
+        tiny_config(tmp_path, max_steps=1, r1_gamma=0.5, r1_every=4), log=lambda *a: None
+    )
+    weights = []
+    for step in range(8):
+        run.step = step
+        weights.append(run.r1_weight())
+    assert weights == [2.0, 0, 0, 0, 2.0, 0, 0, 0]
 
 
 def test_train_step_under_cpu_bf16_autocast_runs_the_convolutions_in_bf16():
@@ -239,6 +284,8 @@ def test_cpu_threads_are_between_one_and_the_core_count():
         ({"epochs": None}, "at least one of"),
         ({"batch_size": 0}, "batch size"),
         ({"ema_decay": 1.0}, "ema decay"),
+        ({"r1_gamma": -0.1}, "r1 gamma"),
+        ({"r1_every": 0}, "r1 every"),
         ({"device": "tpu"}, "device must be one of"),
     ],
 )

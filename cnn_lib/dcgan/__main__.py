@@ -56,6 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--ema-decay", type=float, default=defaults.ema_decay, help="0 turns the EMA off"
     )
     train.add_argument("--translate-pixels", type=int, default=defaults.translate_pixels)
+    train.add_argument(
+        "--r1-gamma", type=float, default=defaults.r1_gamma, help="R1 penalty on D; 0 turns it off"
+    )
+    train.add_argument("--r1-every", type=int, default=defaults.r1_every)
     train.add_argument("--device", default="auto", help=f"one of {', '.join(DEVICES)}")
     train.add_argument(
         "--amp",

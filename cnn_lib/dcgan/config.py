@@ -18,6 +18,7 @@ _WHOLE_NUMBERS = (
     "discriminator_width",
     "log_every",
     "threads",
+    "r1_every",
 )
 _POSITIVE_NUMBERS = (
     "max_seconds",
@@ -58,6 +59,9 @@ class TrainConfig:
     lr_decay: bool = True
     ema_decay: float = 0.99
     translate_pixels: int = 2
+    # R1 penalty γ on D's gradient at real digits, applied every r1_every steps (0 turns it off).
+    r1_gamma: float = 0.01
+    r1_every: int = 8
     device: str = "auto"
     amp: bool = True
     compile: bool = False
@@ -109,6 +113,14 @@ class TrainConfig:
             raise ValueError(
                 f"ema decay must be in [0, 1) (0 turns the average off), got {self.ema_decay!r}."
             )
+        if not (
+            isinstance(self.r1_gamma, (int, float))
+            and math.isfinite(self.r1_gamma)
+            and self.r1_gamma >= 0
+        ):
+            raise ValueError(
+                f"r1 gamma must be a number ≥ 0 (0 turns the penalty off), got {self.r1_gamma!r}."
+            )
         limit = self.image_size // 4
         if not isinstance(self.translate_pixels, int) or not 0 <= self.translate_pixels < limit:
             raise ValueError(
@@ -136,6 +148,7 @@ PAPER_SETTINGS = {
     "lr_decay": False,
     "ema_decay": 0.0,
     "translate_pixels": 0,
+    "r1_gamma": 0.0,
 }
 
 # Settings a resumed run takes from the new call rather than from the checkpoint: where and

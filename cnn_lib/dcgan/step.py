@@ -78,6 +78,7 @@ def train_step(
     noise: torch.Tensor,
     precision: Precision,
     augment=lambda images: images,
+    r1_weight: float = 0.0,
 ) -> dict[str, torch.Tensor]:
     """Update D once, then G once, with the non-saturating GAN loss; return detached statistics.
 
@@ -85,17 +86,23 @@ def train_step(
     D call its images real: minimising −log D(G(z)) instead of log(1 − D(G(z))) gives G
     strong gradients early on, when D rejects everything (the "non-saturating" loss).
     BCEWithLogitsLoss takes D's raw logits, which is numerically safe under autocast.
+    With ``r1_weight`` > 0, D's loss also gets r1_weight/2 · E‖∇ₓD(x)‖² on the real batch (the
+    R1 penalty, Mescheder et al. 2018): D may not be steep around real digits, so G's
+    gradients stay smooth instead of flipping between sharp cliffs.
     """
     optimizer_g, optimizer_d = optimizers
     criterion = nn.BCEWithLogitsLoss()
     with precision.autocast():
         fake = generator(noise)
         # Two D passes, all-real then all-fake, so batch norm never mixes the two batches.
-        logits_real = discriminator(augment(real))
+        real_seen = augment(real).detach().requires_grad_(r1_weight > 0)
+        logits_real = discriminator(real_seen)
         logits_fake = discriminator(augment(fake.detach()))
         loss_d = criterion(logits_real, torch.ones_like(logits_real)) + criterion(
             logits_fake, torch.zeros_like(logits_fake)
         )
+        if r1_weight > 0:
+            loss_d = loss_d + r1_weight / 2 * r1_penalty(logits_real, real_seen)
     _backward_and_step(loss_d, optimizer_d, precision)
     with precision.autocast():
         logits_generated = discriminator(augment(fake))
@@ -109,6 +116,12 @@ def train_step(
         "d_real": torch.sigmoid(logits_real.detach().float()).mean(),
         "d_fake": torch.sigmoid(logits_fake.detach().float()).mean(),
     }
+
+
+def r1_penalty(logits_real: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
+    """Return the mean over the batch of ‖∇ₓ logit‖², kept in the graph so D can minimise it."""
+    (gradient,) = torch.autograd.grad(logits_real.float().sum(), real, create_graph=True)
+    return gradient.float().pow(2).flatten(1).sum(1).mean()
 
 
 @torch.no_grad()

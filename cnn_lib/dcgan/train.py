@@ -173,6 +173,7 @@ class DCGANRun:
                 noise,
                 self.precision,
                 self.augment,
+                self.r1_weight(),
             )
         except Exception as error:  # noqa: BLE001 - a compiler failure of any kind: train eagerly
             self.log(
@@ -193,6 +194,7 @@ class DCGANRun:
                 noise,
                 self.precision,
                 self.augment,
+                self.r1_weight(),
             )
         return self._after_step(stats)
 
@@ -288,8 +290,14 @@ class DCGANRun:
             noise,
             self.precision,
             self.augment,
+            self.r1_weight(),
         )
         return self._after_step(stats)
+
+    def r1_weight(self) -> float:
+        """Return this step's R1 weight: γ·k on every k-th step ("lazy" R1, same average), else 0."""
+        every = self.config.r1_every
+        return self.config.r1_gamma * every if self.step % every == 0 else 0.0
 
     def set_learning_rates(self, fraction_done: float) -> None:
         """Scale both learning rates by (1 − fraction of the run done) when ``lr_decay`` is on."""
