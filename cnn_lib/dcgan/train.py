@@ -163,18 +163,8 @@ class DCGANRun:
         saved = copy.deepcopy(
             [m.state_dict() for m in (*self.plain_models, self.optimizer_g, self.optimizer_d)]
         )
-        optimizers = (self.optimizer_g, self.optimizer_d)
         try:
-            stats = train_step(
-                self.generator,
-                self.discriminator,
-                optimizers,
-                real,
-                noise,
-                self.precision,
-                self.augment,
-                self.r1_weight(),
-            )
+            stats = self._train_step(real, noise)
         except Exception as error:  # noqa: BLE001 - a compiler failure of any kind: train eagerly
             self.log(
                 f"torch.compile failed ({type(error).__name__}: {str(error).splitlines()[0][:120]}); "
@@ -186,16 +176,7 @@ class DCGANRun:
                 target.load_state_dict(state)
             self.generator = wrap_model(self.plain_models[0], self.context, self.device)
             self.discriminator = wrap_model(self.plain_models[1], self.context, self.device)
-            stats = train_step(
-                self.generator,
-                self.discriminator,
-                optimizers,
-                real,
-                noise,
-                self.precision,
-                self.augment,
-                self.r1_weight(),
-            )
+            stats = self._train_step(real, noise)
         return self._after_step(stats)
 
     def state_dict(self) -> dict:
@@ -279,10 +260,15 @@ class DCGANRun:
         if self.device.type == "cuda":
             real = real.contiguous(memory_format=torch.channels_last)
         noise = sample_noise(len(real), self.config.latent_dim, self.noise_random).to(self.device)
-        optimizers = (self.optimizer_g, self.optimizer_d)
         if self.compile_pending:
             return self._first_compiled_step(real, noise)
-        stats = train_step(
+        stats = self._train_step(real, noise)
+        return self._after_step(stats)
+
+    def _train_step(self, real: torch.Tensor, noise: torch.Tensor) -> dict[str, torch.Tensor]:
+        """Run train_step with this trainer's models, optimizers, precision and augmentation."""
+        optimizers = (self.optimizer_g, self.optimizer_d)
+        return train_step(
             self.generator,
             self.discriminator,
             optimizers,
@@ -292,7 +278,6 @@ class DCGANRun:
             self.augment,
             self.r1_weight(),
         )
-        return self._after_step(stats)
 
     def r1_weight(self) -> float:
         """Return this step's R1 weight: γ·k on every k-th step ("lazy" R1, same average), else 0."""
