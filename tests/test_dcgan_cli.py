@@ -37,41 +37,21 @@ def test_train_writes_checkpoint_metrics_and_pngs(trained):
     assert (trained / "checkpoint.pt").is_file() and list(trained.glob("samples_step*.png"))
 
 
+def sample_seed_zero(checkpoint, out) -> int:
+    """Run `sample --n 10 --seed 0` and return the CLI's exit code."""
+    return main(
+        ["sample", "--checkpoint", str(checkpoint), "--n", "10", "--seed", "0", "--out", str(out)]
+    )
+
+
 def test_sample_writes_float32_images_in_minus_one_to_one(trained, tmp_path, capsys):
     out = tmp_path / "samples.npy"
-    assert (
-        main(
-            [
-                "sample",
-                "--checkpoint",
-                str(trained / "checkpoint.pt"),
-                "--n",
-                "10",
-                "--seed",
-                "0",
-                "--out",
-                str(out),
-            ]
-        )
-        == 0
-    )
+    assert sample_seed_zero(trained / "checkpoint.pt", out) == 0
     images = np.load(out)
     assert images.dtype == np.float32 and images.shape == (10, 1, 16, 16)
     assert images.min() >= -1 and images.max() <= 1
     again = tmp_path / "again.npy"
-    main(
-        [
-            "sample",
-            "--checkpoint",
-            str(trained / "checkpoint.pt"),
-            "--n",
-            "10",
-            "--seed",
-            "0",
-            "--out",
-            str(again),
-        ]
-    )
+    sample_seed_zero(trained / "checkpoint.pt", again)
     assert np.array_equal(images, np.load(again))
     assert "10 images" in capsys.readouterr().out
 
