@@ -1,4 +1,4 @@
-"""Notebook 06's pictures: diagram, training curves, snapshots, GIF, slerp, z arithmetic."""
+"""Notebook 06's pictures: diagram, training curves, snapshots, GIF, z arithmetic."""
 
 import io
 
@@ -14,7 +14,6 @@ from cnn_lib.dcgan.figures import (
     pick_snapshots,
     plot_gan_history,
     plot_snapshot_strip,
-    slerp,
     snapshot_animation_gif,
 )
 from cnn_lib.dcgan.models import Generator, ModelConfig
@@ -53,17 +52,6 @@ def test_animation_is_a_small_gif_with_one_frame_per_snapshot():
     with Image.open(io.BytesIO(data)) as image:
         assert image.format == "GIF" and image.n_frames == 6
     assert len(data) < 100_000
-
-
-def test_slerp_starts_and_ends_at_the_endpoints_and_keeps_the_length():
-    torch.manual_seed(0)
-    z0, z1 = torch.randn(100, 1, 1), torch.randn(100, 1, 1)
-    path = slerp(z0, z1, 7)
-    assert path.shape == (7, 100, 1, 1)
-    assert torch.allclose(path[0], z0, atol=1e-5) and torch.allclose(path[-1], z1, atol=1e-5)
-    # Unit-length ends stay unit-length along the arc (a straight line would dip to ≈ 0.7).
-    unit = slerp(z0 / z0.norm(), z1 / z1.norm(), 5)
-    assert torch.allclose(unit.flatten(1).norm(dim=1), torch.ones(5), atol=1e-5)
 
 
 def test_digit_arithmetic_draws_every_found_digit_for_each_source():

@@ -10,6 +10,8 @@ from cnn_lib.dcgan.models import (
     Generator,
     ModelConfig,
     count_parameters,
+    latent_centres,
+    sample_latent,
     sample_noise,
 )
 
@@ -89,8 +91,36 @@ def test_generator_output_lies_in_minus_one_to_one():
         ({"channels": 0}, "channels"),
         ({"latent_dim": 2.5}, "latent_dim"),
         ({"generator_width": True}, "generator_width"),
+        ({"latent_clusters": 0}, "latent_clusters"),
+        ({"cluster_distance": -1.0}, "cluster_distance"),
+        ({"cluster_distance": float("nan")}, "cluster_distance"),
     ],
 )
 def test_model_config_rejects_bad_values_naming_the_parameter(options, word):
     with pytest.raises(ValueError, match=word):
         ModelConfig(**options)
+
+
+def test_one_cluster_is_the_papers_standard_normal_noise():
+    config = ModelConfig(latent_dim=8)
+    drawn = sample_latent(5, config, torch.Generator().manual_seed(2))
+    assert torch.equal(drawn, sample_noise(5, 8, torch.Generator().manual_seed(2)))
+
+
+def test_latent_centres_are_fixed_points_at_the_cluster_distance():
+    config = ModelConfig(latent_dim=16, latent_clusters=12, cluster_distance=6.0)
+    centres = latent_centres(config)
+    assert centres.shape == (12, 16)
+    assert torch.allclose(centres.norm(dim=1), torch.full((12,), 6.0))
+    assert torch.equal(centres, latent_centres(ModelConfig(**config.to_dict())))
+
+
+def test_mixture_noise_is_a_centre_plus_standard_normal_noise():
+    config = ModelConfig(latent_dim=32, latent_clusters=5, cluster_distance=20.0)
+    z = sample_latent(4000, config, torch.Generator().manual_seed(0)).flatten(1)
+    centres = latent_centres(config)
+    nearest = torch.cdist(z, centres).argmin(1)
+    offsets = z - centres[nearest]
+    # Far-apart centres: every z is nearest its own centre, and what is left is N(0, I).
+    assert torch.bincount(nearest, minlength=5).min() > 700
+    assert offsets.mean().abs() < 0.02 and (offsets.std() - 1).abs() < 0.02

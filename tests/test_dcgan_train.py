@@ -286,6 +286,8 @@ def test_cpu_threads_are_between_one_and_the_core_count():
         ({"ema_decay": 1.0}, "ema decay"),
         ({"r1_gamma": -0.1}, "r1 gamma"),
         ({"r1_every": 0}, "r1 every"),
+        ({"latent_clusters": 0}, "latent clusters"),
+        ({"cluster_distance": -2.0}, "cluster distance"),
         ({"device": "tpu"}, "device must be one of"),
     ],
 )

@@ -6,7 +6,14 @@ drives the same functions: :func:`train_dcgan`, :func:`generate`, :func:`load_ch
 
 from cnn_lib.dcgan.checkpoint import load_checkpoint, save_checkpoint, strip_prefixes
 from cnn_lib.dcgan.config import TrainConfig
-from cnn_lib.dcgan.models import Discriminator, Generator, ModelConfig, sample_noise
+from cnn_lib.dcgan.models import (
+    Discriminator,
+    Generator,
+    ModelConfig,
+    latent_centres,
+    sample_latent,
+    sample_noise,
+)
 from cnn_lib.dcgan.sampling import generate, generator_from_checkpoint, image_grid
 from cnn_lib.dcgan.step import train_step
 from cnn_lib.dcgan.train import TrainingDiverged, TrainResult, train_dcgan
@@ -21,7 +28,9 @@ __all__ = [
     "generate",
     "generator_from_checkpoint",
     "image_grid",
+    "latent_centres",
     "load_checkpoint",
+    "sample_latent",
     "sample_noise",
     "save_checkpoint",
     "strip_prefixes",

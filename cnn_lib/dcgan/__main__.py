@@ -55,6 +55,18 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--ema-decay", type=float, default=defaults.ema_decay, help="0 turns the EMA off"
     )
+    train.add_argument(
+        "--latent-clusters",
+        type=int,
+        default=defaults.latent_clusters,
+        help="z from this many Gaussians (1: the paper's single N(0, I))",
+    )
+    train.add_argument(
+        "--cluster-distance",
+        type=float,
+        default=defaults.cluster_distance,
+        help="distance of each cluster centre from the origin",
+    )
     train.add_argument("--translate-pixels", type=int, default=defaults.translate_pixels)
     train.add_argument(
         "--r1-gamma", type=float, default=defaults.r1_gamma, help="R1 penalty on D; 0 turns it off"

@@ -19,6 +19,7 @@ _WHOLE_NUMBERS = (
     "log_every",
     "threads",
     "r1_every",
+    "latent_clusters",
 )
 _POSITIVE_NUMBERS = (
     "max_seconds",
@@ -50,6 +51,10 @@ class TrainConfig:
     # each); PAPER_SETTINGS holds the paper's values for comparison.
     batch_size: int = 32
     latent_dim: int = 32
+    # z from a mixture of Gaussians: a random one of latent_clusters centres, each at distance
+    # cluster_distance from the origin, plus N(0, I) noise (1 cluster = the paper's N(0, I)).
+    latent_clusters: int = 30
+    cluster_distance: float = 8.0
     generator_width: int = 16
     discriminator_width: int = 16
     lr_generator: float = 2e-3
@@ -121,6 +126,14 @@ class TrainConfig:
             raise ValueError(
                 f"r1 gamma must be a number ≥ 0 (0 turns the penalty off), got {self.r1_gamma!r}."
             )
+        if not (
+            isinstance(self.cluster_distance, (int, float))
+            and math.isfinite(self.cluster_distance)
+            and self.cluster_distance >= 0
+        ):
+            raise ValueError(
+                f"cluster distance must be a number ≥ 0, got {self.cluster_distance!r}."
+            )
         limit = self.image_size // 4
         if not isinstance(self.translate_pixels, int) or not 0 <= self.translate_pixels < limit:
             raise ValueError(
@@ -141,6 +154,8 @@ class TrainConfig:
 PAPER_SETTINGS = {
     "batch_size": 128,
     "latent_dim": 100,
+    "latent_clusters": 1,
+    "cluster_distance": 0.0,
     "generator_width": 64,
     "discriminator_width": 64,
     "lr_generator": 2e-4,

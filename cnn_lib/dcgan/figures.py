@@ -7,6 +7,7 @@ import io
 import numpy as np
 import torch
 
+from cnn_lib.dcgan.models import sample_latent
 from cnn_lib.dcgan.sampling import image_grid
 from cnn_lib.viz import (
     HIGHLIGHT_COLOR,
@@ -168,25 +169,6 @@ def snapshot_animation_gif(
     return buffer.getvalue()
 
 
-def slerp(z0: torch.Tensor, z1: torch.Tensor, steps: int) -> torch.Tensor:
-    """Return ``steps`` points from z0 to z1 along the great circle (spherical interpolation).
-
-    Gaussian noise in many dimensions lies near a sphere; a straight line between two
-    samples cuts through its inside, where z is atypically short. The arc stays on it.
-    """
-    a, b = z0.flatten(), z1.flatten()
-    angle = torch.arccos((a @ b / (a.norm() * b.norm())).clamp(-1, 1))
-    weights = torch.linspace(0, 1, steps)
-    if angle.abs() < 1e-6:
-        points = [(1 - t) * a + t * b for t in weights]
-    else:
-        points = [
-            (torch.sin((1 - t) * angle) * a + torch.sin(t * angle) * b) / torch.sin(angle)
-            for t in weights
-        ]
-    return torch.stack(points).view(steps, *z0.shape)
-
-
 @torch.no_grad()
 def latents_by_class(
     generator, classifier, count: int = 2000, seed: int = 0
@@ -198,9 +180,7 @@ def latents_by_class(
     """
     from cnn_lib.metrics import CONFIDENCE_THRESHOLD, classify
 
-    noise = torch.randn(
-        count, generator.config.latent_dim, 1, 1, generator=torch.Generator().manual_seed(seed)
-    )
+    noise = sample_latent(count, generator.config, torch.Generator().manual_seed(seed))
     probabilities, _ = classify(classifier, generator.eval()(noise))
     confident = probabilities.max(1).values >= CONFIDENCE_THRESHOLD
     labels = probabilities.argmax(1)

@@ -27,6 +27,10 @@ class ModelConfig:
     latent_dim: int = 100
     generator_width: int = 64
     discriminator_width: int = 64
+    # G's noise: a mixture of ``latent_clusters`` standard normals whose centres sit at distance
+    # ``cluster_distance`` from the origin (1 cluster: the paper's single N(0, I)).
+    latent_clusters: int = 1
+    cluster_distance: float = 0.0
 
     def __post_init__(self) -> None:
         if self.image_size not in IMAGE_SIZES:
@@ -34,10 +38,23 @@ class ModelConfig:
                 f"image_size must be one of {', '.join(map(str, IMAGE_SIZES))} (a power of two), "
                 f"got {self.image_size!r}."
             )
-        for name in ("channels", "latent_dim", "generator_width", "discriminator_width"):
+        for name in (
+            "channels",
+            "latent_dim",
+            "generator_width",
+            "discriminator_width",
+            "latent_clusters",
+        ):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a positive whole number, got {value!r}.")
+        distance = self.cluster_distance
+        if (
+            isinstance(distance, bool)
+            or not isinstance(distance, (int, float))
+            or not (math.isfinite(distance) and distance >= 0)
+        ):
+            raise ValueError(f"cluster_distance must be a number ≥ 0, got {distance!r}.")
 
     @property
     def doublings(self) -> int:
@@ -109,6 +126,34 @@ def sample_noise(
 ) -> torch.Tensor:
     """Return standard-normal latent vectors shaped (count, latent_dim, 1, 1)."""
     return torch.randn(count, latent_dim, 1, 1, generator=generator, device=device)
+
+
+def latent_centres(config: ModelConfig) -> torch.Tensor:
+    """Return the centres (latent_clusters, latent_dim) of G's noise mixture.
+
+    Fixed random directions (drawn with seed 0, so every run and checkpoint shares them)
+    scaled to length ``cluster_distance``; one cluster is centred at the origin.
+    """
+    if config.latent_clusters == 1:
+        return torch.zeros(1, config.latent_dim)
+    directions = torch.randn(
+        config.latent_clusters, config.latent_dim, generator=torch.Generator().manual_seed(0)
+    )
+    return directions / directions.norm(dim=1, keepdim=True) * config.cluster_distance
+
+
+def sample_latent(
+    count: int, config: ModelConfig, generator: torch.Generator | None = None, device="cpu"
+) -> torch.Tensor:
+    """Return G's input noise (count, latent_dim, 1, 1): a random cluster's centre plus N(0, I).
+
+    With ``latent_clusters`` = 1 this is :func:`sample_noise`, the paper's z.
+    """
+    noise = sample_noise(count, config.latent_dim, generator)
+    if config.latent_clusters > 1:
+        cluster = torch.randint(config.latent_clusters, (count,), generator=generator)
+        noise += latent_centres(config)[cluster].view(count, config.latent_dim, 1, 1)
+    return noise.to(device)
 
 
 def count_parameters(model: nn.Module) -> int:

@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 from cnn_lib.dcgan.checkpoint import load_checkpoint
-from cnn_lib.dcgan.models import Generator, ModelConfig, sample_noise
+from cnn_lib.dcgan.models import Generator, ModelConfig, sample_latent
 
 
 def generator_from_checkpoint(checkpoint: str | Path | dict, use_ema: bool = True) -> Generator:
@@ -36,7 +36,7 @@ def generate(
         raise ValueError(f"the number of samples must be a positive whole number, got {count!r}.")
     random = torch.Generator().manual_seed(seed)
     device = next(generator.parameters()).device
-    noise = sample_noise(count, generator.config.latent_dim, random)
+    noise = sample_latent(count, generator.config, random)
     chunks = [generator(chunk.to(device)).float().cpu() for chunk in noise.split(batch_size)]
     return torch.cat(chunks).clamp(-1, 1)
 

@@ -20,7 +20,7 @@ from cnn_lib.dcgan.checkpoint import load_checkpoint, save_checkpoint, strip_pre
 from cnn_lib.dcgan.config import RUNTIME_FIELDS, TrainConfig
 from cnn_lib.dcgan.data import CHANNELS, load_training_images
 from cnn_lib.dcgan.distributed import agree_on_stop, init_distributed, wrap_model
-from cnn_lib.dcgan.models import Discriminator, Generator, ModelConfig, sample_noise
+from cnn_lib.dcgan.models import Discriminator, Generator, ModelConfig, sample_latent
 from cnn_lib.dcgan.sampling import save_grid_png
 from cnn_lib.dcgan.step import (
     choose_precision,
@@ -101,8 +101,8 @@ class DCGANRun:
         self.augment_random = torch.Generator().manual_seed(
             config.seed * 2 + 2 + 1000 * self.context.rank
         )
-        self.fixed_noise = sample_noise(
-            64, config.latent_dim, torch.Generator().manual_seed(config.seed)
+        self.fixed_noise = sample_latent(
+            64, self.model_config, torch.Generator().manual_seed(config.seed)
         )
         if saved is not None:
             self.load_state_dict(saved)
@@ -136,6 +136,8 @@ class DCGANRun:
             config.latent_dim,
             config.generator_width,
             config.discriminator_width,
+            config.latent_clusters,
+            config.cluster_distance,
         )
         torch.manual_seed(config.seed)
         generator = prepare_for_device(Generator(self.model_config), self.device)
@@ -259,7 +261,7 @@ class DCGANRun:
         """Run one D and G update on ``real`` and advance the EMA and counters."""
         if self.device.type == "cuda":
             real = real.contiguous(memory_format=torch.channels_last)
-        noise = sample_noise(len(real), self.config.latent_dim, self.noise_random).to(self.device)
+        noise = sample_latent(len(real), self.model_config, self.noise_random, self.device)
         if self.compile_pending:
             return self._first_compiled_step(real, noise)
         stats = self._train_step(real, noise)

@@ -110,8 +110,12 @@ class FeatureMapExplorer(Explorer):
             "digit": IntControl("test digit #", 0, len(self.images) - 1, 0),
             "layer": ChoiceControl("layer", tuple(self.layer_names), self.layer_names[0]),
         }
-        self.digit_image = widgets.Image(format="png", layout=widgets.Layout(width="128px", height="auto"))
-        self.maps_image = widgets.Image(format="png", layout=widgets.Layout(width="540px", height="auto"))
+        self.digit_image = widgets.Image(
+            format="png", layout=widgets.Layout(width="128px", height="auto")
+        )
+        self.maps_image = widgets.Image(
+            format="png", layout=widgets.Layout(width="540px", height="auto")
+        )
         self.caption = widgets.HTML()
         self._cache: tuple[int, dict[str, torch.Tensor], torch.Tensor] | None = None
         super().__init__(**values)
