@@ -22,10 +22,9 @@ import os
 import statistics
 import tempfile
 
-import torch
-
 from cnn_lib.dcgan import TrainConfig, generate, train_dcgan
 from cnn_lib.dcgan.config import PAPER_SETTINGS
+from cnn_lib.dcgan.train import choose_cpu_threads
 from cnn_lib.metrics import digits_reference, quality_report
 
 TARGET = {"ratio": 3.0, "confident_share": 0.8, "coverage": 0.97}
@@ -36,7 +35,7 @@ def load_average() -> float | None:
     return round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
 
 
-def train_and_score(args: argparse.Namespace, seed: int, reference) -> dict:
+def train_and_score(args: argparse.Namespace, seed: int, reference, threads: int) -> dict:
     """Train one run with ``seed`` for ``args.max_seconds`` and return its quality report as a dict."""
     load_before = load_average()
     with tempfile.TemporaryDirectory() as out:
@@ -47,6 +46,7 @@ def train_and_score(args: argparse.Namespace, seed: int, reference) -> dict:
             device=args.device,
             seed=seed,
             out=out,
+            threads=threads,
             **(PAPER_SETTINGS if args.paper else {}),
         )
         result = train_dcgan(config, progress=False, log=lambda *a: None)
@@ -85,8 +85,11 @@ def main() -> None:
     parser.add_argument("--paper", action="store_true", help="the paper's settings instead of ours")
     parser.add_argument("--json", help="also write the JSON here")
     args = parser.parse_args()
+    # Chosen once, as one CLI call on this machine would: run 2 would otherwise see run 1's own
+    # load in the load average and train on one thread fewer.
+    threads = choose_cpu_threads()
     reference = digits_reference()
-    runs = [train_and_score(args, seed, reference) for seed in range(args.seeds)]
+    runs = [train_and_score(args, seed, reference, threads) for seed in range(args.seeds)]
     median = {
         name: round(statistics.median(run[name] for run in runs), 4)
         for name in ("ratio", "confident_share", "coverage", "steps")
@@ -99,7 +102,7 @@ def main() -> None:
         "runs_meeting_target": sum(run["meets_target"] for run in runs),
         "target": TARGET,
         "runs": runs,
-        "cpu_threads": torch.get_num_threads(),
+        "cpu_threads": threads,
         "cpu_cores": os.cpu_count(),
         "config": {
             key: value
