@@ -17,11 +17,11 @@ may be shared: other processes slow training and so lower quality.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import tempfile
 
+from benchmarks.report import print_json
 from cnn_lib.dcgan import TrainConfig, generate, train_dcgan
 from cnn_lib.dcgan.config import PAPER_SETTINGS
 from cnn_lib.dcgan.train import choose_cpu_threads
@@ -114,11 +114,7 @@ def main() -> None:
             if key not in ("out", "seed")
         },
     }
-    text = json.dumps(summary, indent=2)
-    print(text)
-    if args.json:
-        with open(args.json, "w") as file:
-            file.write(text + "\n")
+    print_json(summary, args.json)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import json
 import os
 import platform
 import statistics
@@ -30,6 +29,7 @@ import time
 import torch
 from torch import nn
 
+from benchmarks.report import print_json
 from cnn_lib.dcgan.data import TensorImages
 from cnn_lib.dcgan.models import Discriminator, Generator, ModelConfig
 from cnn_lib.dcgan.step import (
@@ -252,11 +252,7 @@ def main() -> None:
         "cpu_threads": torch.get_num_threads(),
         "load_average_1min": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
     }
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.json:
-        with open(args.json, "w") as file:
-            file.write(text + "\n")
+    print_json(result, args.json)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,9 @@ _POSITIVE_NUMBERS = (
     "sample_seconds",
 )
 
+# Numbers that may be 0, with what 0 means where it means something.
+_NON_NEGATIVE_NUMBERS = {"r1_gamma": " (0 turns the penalty off)", "cluster_distance": ""}
+
 
 @dataclass
 class TrainConfig:
@@ -118,22 +121,14 @@ class TrainConfig:
             raise ValueError(
                 f"ema decay must be in [0, 1) (0 turns the average off), got {self.ema_decay!r}."
             )
-        if not (
-            isinstance(self.r1_gamma, (int, float))
-            and math.isfinite(self.r1_gamma)
-            and self.r1_gamma >= 0
-        ):
-            raise ValueError(
-                f"r1 gamma must be a number ≥ 0 (0 turns the penalty off), got {self.r1_gamma!r}."
-            )
-        if not (
-            isinstance(self.cluster_distance, (int, float))
-            and math.isfinite(self.cluster_distance)
-            and self.cluster_distance >= 0
-        ):
-            raise ValueError(
-                f"cluster distance must be a number ≥ 0, got {self.cluster_distance!r}."
-            )
+        for name, note in _NON_NEGATIVE_NUMBERS.items():
+            value = getattr(self, name)
+            if isinstance(value, bool) or not (
+                isinstance(value, (int, float)) and math.isfinite(value) and value >= 0
+            ):
+                raise ValueError(
+                    f"{name.replace('_', ' ')} must be a number ≥ 0{note}, got {value!r}."
+                )
         limit = self.image_size // 4
         if not isinstance(self.translate_pixels, int) or not 0 <= self.translate_pixels < limit:
             raise ValueError(
