@@ -1,4 +1,4 @@
-"""Pictures for notebook 06: the GAN diagram, training curves, the sample animation, latent walks."""
+"""Pictures for notebook 06: the GAN diagram, training curves, the sample animation, z arithmetic."""
 
 from __future__ import annotations
 
