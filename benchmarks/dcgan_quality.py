@@ -83,11 +83,17 @@ def main() -> None:
         "--seeds", type=int, default=3, help="independent runs (seeds 0, 1, …); GANs vary a lot"
     )
     parser.add_argument("--paper", action="store_true", help="the paper's settings instead of ours")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        help="CPU threads (default: the idle cores, as the CLI chooses; a busy minute before "
+        "the benchmark can make that 1 on a 2-core machine)",
+    )
     parser.add_argument("--json", help="also write the JSON here")
     args = parser.parse_args()
     # Chosen once, as one CLI call on this machine would: run 2 would otherwise see run 1's own
     # load in the load average and train on one thread fewer.
-    threads = choose_cpu_threads()
+    threads = args.threads or choose_cpu_threads()
     reference = digits_reference()
     runs = [train_and_score(args, seed, reference, threads) for seed in range(args.seeds)]
     median = {

@@ -12,6 +12,7 @@ from cnn_lib.dcgan.models import (
     count_parameters,
     latent_centres,
     sample_latent,
+    sample_latent_and_clusters,
     sample_noise,
 )
 
@@ -94,6 +95,7 @@ def test_generator_output_lies_in_minus_one_to_one():
         ({"latent_clusters": 0}, "latent_clusters"),
         ({"cluster_distance": -1.0}, "cluster_distance"),
         ({"cluster_distance": float("nan")}, "cluster_distance"),
+        ({"cluster_head": 1}, "cluster_head"),
     ],
 )
 def test_model_config_rejects_bad_values_naming_the_parameter(options, word):
@@ -124,3 +126,26 @@ def test_mixture_noise_is_a_centre_plus_standard_normal_noise():
     # Far-apart centres: every z is nearest its own centre, and what is left is N(0, I).
     assert torch.bincount(nearest, minlength=5).min() > 700
     assert offsets.mean().abs() < 0.02 and (offsets.std() - 1).abs() < 0.02
+
+
+def test_sampled_clusters_name_the_centre_each_z_was_drawn_around():
+    config = ModelConfig(latent_dim=32, latent_clusters=5, cluster_distance=20.0)
+    z, clusters = sample_latent_and_clusters(500, config, torch.Generator().manual_seed(3))
+    assert torch.equal(z, sample_latent(500, config, torch.Generator().manual_seed(3)))
+    assert torch.equal(clusters, torch.cdist(z.flatten(1), latent_centres(config)).argmin(1))
+
+
+def test_a_discriminator_with_a_cluster_head_also_returns_one_guess_per_cluster():
+    config = ModelConfig(
+        image_size=16, latent_dim=8, discriminator_width=4, latent_clusters=7, cluster_head=True
+    )
+    images = torch.rand(3, 1, 16, 16) * 2 - 1
+    discriminator = Discriminator(config)
+    logits, guesses = discriminator(images, cluster_guesses=True)
+    assert logits.shape == (3,) and guesses.shape == (3, 7)
+    assert torch.equal(discriminator(images), logits)
+    # The head is the last convolution's extra output channels: 7 more filters of 4·4·C_in.
+    without_head = Discriminator(ModelConfig(**{**config.to_dict(), "cluster_head": False}))
+    extra = count_parameters(discriminator) - count_parameters(without_head)
+    assert extra == 7 * 4 * 4 * discriminator[-2].in_channels
+    assert ModelConfig(latent_clusters=1, cluster_head=True).cluster_guesses == 0

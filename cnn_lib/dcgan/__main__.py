@@ -67,6 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=defaults.cluster_distance,
         help="distance of each cluster centre from the origin",
     )
+    train.add_argument(
+        "--cluster-guess-weight",
+        type=float,
+        default=defaults.cluster_guess_weight,
+        help="weight of D guessing each fake's noise cluster (InfoGAN); 0 turns it off",
+    )
     train.add_argument("--translate-pixels", type=int, default=defaults.translate_pixels)
     train.add_argument(
         "--r1-gamma", type=float, default=defaults.r1_gamma, help="R1 penalty on D; 0 turns it off"

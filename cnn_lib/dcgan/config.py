@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, fields
 
-from cnn_lib.dcgan.data import DATASETS
-from cnn_lib.dcgan.models import IMAGE_SIZES
+from cnn_lib.dcgan.data import CHANNELS, DATASETS
+from cnn_lib.dcgan.models import IMAGE_SIZES, ModelConfig
 
 DEVICES = ("auto", "cuda", "mps", "cpu")
 _WHOLE_NUMBERS = (
@@ -30,7 +30,11 @@ _POSITIVE_NUMBERS = (
 )
 
 # Numbers that may be 0, with what 0 means where it means something.
-_NON_NEGATIVE_NUMBERS = {"r1_gamma": " (0 turns the penalty off)", "cluster_distance": ""}
+_NON_NEGATIVE_NUMBERS = {
+    "r1_gamma": " (0 turns the penalty off)",
+    "cluster_distance": "",
+    "cluster_guess_weight": " (0 turns the cluster guess off)",
+}
 
 
 @dataclass
@@ -56,8 +60,10 @@ class TrainConfig:
     latent_dim: int = 32
     # z from a mixture of Gaussians: a random one of latent_clusters centres, each at distance
     # cluster_distance from the origin, plus N(0, I) noise (1 cluster = the paper's N(0, I)).
-    latent_clusters: int = 30
+    latent_clusters: int = 35
     cluster_distance: float = 8.0
+    # Weight λ of D guessing each fake's noise cluster (InfoGAN's term; 0 turns it off).
+    cluster_guess_weight: float = 0.3
     generator_width: int = 16
     discriminator_width: int = 16
     lr_generator: float = 2e-3
@@ -135,22 +141,44 @@ class TrainConfig:
                 f"translate pixels must be a whole number from 0 to {limit - 1}, got {self.translate_pixels!r}."
             )
 
+    def model_config(self) -> ModelConfig:
+        """Return the shapes of the two networks these settings train."""
+        return ModelConfig(
+            self.image_size,
+            CHANNELS[self.dataset],
+            self.latent_dim,
+            self.generator_width,
+            self.discriminator_width,
+            self.latent_clusters,
+            self.cluster_distance,
+            cluster_head=self.cluster_guess_weight > 0,
+        )
+
     def to_dict(self) -> dict:
         """Return the settings as a plain dict (what checkpoints store)."""
         return asdict(self)
 
     @classmethod
     def from_dict(cls, values: dict) -> TrainConfig:
-        """Return a config from a stored dict, ignoring keys this version does not know."""
-        known = {field.name for field in fields(cls)}
-        return cls(**{key: value for key, value in values.items() if key in known})
+        """Return a config from a stored dict, ignoring keys this version does not know.
 
+        A setting added after the dict was stored takes the value that reproduces how that
+        run trained (no mixture, no cluster guess), not today's default.
+        """
+        known = {field.name for field in fields(cls)}
+        stored = {key: value for key, value in values.items() if key in known}
+        return cls(**{**_BEFORE_THEY_EXISTED, **stored})
+
+
+# Settings added after the first checkpoints were written, with the behaviour they had before.
+_BEFORE_THEY_EXISTED = {"latent_clusters": 1, "cluster_distance": 0.0, "cluster_guess_weight": 0.0}
 
 PAPER_SETTINGS = {
     "batch_size": 128,
     "latent_dim": 100,
     "latent_clusters": 1,
     "cluster_distance": 0.0,
+    "cluster_guess_weight": 0.0,
     "generator_width": 64,
     "discriminator_width": 64,
     "lr_generator": 2e-4,

@@ -31,6 +31,9 @@ class ModelConfig:
     # ``cluster_distance`` from the origin (1 cluster: the paper's single N(0, I)).
     latent_clusters: int = 1
     cluster_distance: float = 0.0
+    # D's last layer also guesses which cluster a generated image's z came from (InfoGAN's
+    # auxiliary head Q, Chen et al. 2016, sharing D's body); only with latent_clusters > 1.
+    cluster_head: bool = False
 
     def __post_init__(self) -> None:
         if self.image_size not in IMAGE_SIZES:
@@ -55,6 +58,13 @@ class ModelConfig:
             or not (math.isfinite(distance) and distance >= 0)
         ):
             raise ValueError(f"cluster_distance must be a number ≥ 0, got {distance!r}.")
+        if not isinstance(self.cluster_head, bool):
+            raise ValueError(f"cluster_head must be True or False, got {self.cluster_head!r}.")
+
+    @property
+    def cluster_guesses(self) -> int:
+        """Return how many cluster logits D outputs beside its real/fake logit (0 without a head)."""
+        return self.latent_clusters if self.cluster_head and self.latent_clusters > 1 else 0
 
     @property
     def doublings(self) -> int:
@@ -100,7 +110,12 @@ class Generator(nn.Sequential):
 
 
 class Discriminator(nn.Sequential):
-    """Map images (N, C, H, W) to one logit each, shape (N,): large means "real"."""
+    """Map images (N, C, H, W) to one logit each, shape (N,): large means "real".
+
+    With ``config.cluster_head`` the last convolution has ``latent_clusters`` more output
+    channels, and ``discriminator(images, cluster_guesses=True)`` returns the logits together
+    with D's guess (N, latent_clusters) of which noise cluster each image was drawn from.
+    """
 
     def __init__(self, config: ModelConfig) -> None:
         widths = [config.discriminator_width * 2**i for i in range(config.doublings)]
@@ -115,10 +130,20 @@ class Discriminator(nn.Sequential):
                 nn.BatchNorm2d(width_out),
                 nn.LeakyReLU(0.2, True),
             ]
-        layers += [nn.Conv2d(widths[-1], 1, 4, 1, 0, bias=False), nn.Flatten(0)]
+        layers += [
+            nn.Conv2d(widths[-1], 1 + config.cluster_guesses, 4, 1, 0, bias=False),
+            nn.Flatten(1),
+        ]
         super().__init__(*layers)
         self.config = config
         self.apply(init_dcgan_weights)
+
+    def forward(
+        self, images: torch.Tensor, cluster_guesses: bool = False
+    ) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
+        outputs = super().forward(images)
+        logits = outputs[:, 0]
+        return (logits, outputs[:, 1:]) if cluster_guesses else logits
 
 
 def sample_noise(
@@ -149,11 +174,19 @@ def sample_latent(
 
     With ``latent_clusters`` = 1 this is :func:`sample_noise`, the paper's z.
     """
+    return sample_latent_and_clusters(count, config, generator, device)[0]
+
+
+def sample_latent_and_clusters(
+    count: int, config: ModelConfig, generator: torch.Generator | None = None, device="cpu"
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Return :func:`sample_latent`'s noise and, shape (count,), the cluster each row came from."""
     noise = sample_noise(count, config.latent_dim, generator)
+    cluster = torch.zeros(count, dtype=torch.long)
     if config.latent_clusters > 1:
         cluster = torch.randint(config.latent_clusters, (count,), generator=generator)
         noise += latent_centres(config)[cluster].view(count, config.latent_dim, 1, 1)
-    return noise.to(device)
+    return noise.to(device), cluster.to(device)
 
 
 def count_parameters(model: nn.Module) -> int:

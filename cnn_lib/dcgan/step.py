@@ -79,6 +79,8 @@ def train_step(
     precision: Precision,
     augment=lambda images: images,
     r1_weight: float = 0.0,
+    clusters: torch.Tensor | None = None,
+    cluster_weight: float = 0.0,
 ) -> dict[str, torch.Tensor]:
     """Update D once, then G once, with the non-saturating GAN loss; return detached statistics.
 
@@ -89,24 +91,33 @@ def train_step(
     With ``r1_weight`` > 0, D's loss also gets r1_weight/2 · E‖∇ₓD(x)‖² on the real batch (the
     R1 penalty, Mescheder et al. 2018): D may not be steep around real digits, so G's
     gradients stay smooth instead of flipping between sharp cliffs.
+    With ``cluster_weight`` > 0, D also learns to tell from a generated image which noise
+    cluster (``clusters``) it came from, and G to make that easy: both add cluster_weight ·
+    cross-entropy of D's guess (InfoGAN's mutual-information term, Chen et al. 2016), which
+    pushes each cluster to draw something recognisably its own instead of a mix of two digits.
     """
     optimizer_g, optimizer_d = optimizers
     criterion = nn.BCEWithLogitsLoss()
+    guess = cluster_weight > 0
     with precision.autocast():
         fake = generator(noise)
         # Two D passes, all-real then all-fake, so batch norm never mixes the two batches.
         real_seen = augment(real).detach().requires_grad_(r1_weight > 0)
         logits_real = discriminator(real_seen)
-        logits_fake = discriminator(augment(fake.detach()))
+        logits_fake, guesses = judge(discriminator, augment(fake.detach()), guess)
         loss_d = criterion(logits_real, torch.ones_like(logits_real)) + criterion(
             logits_fake, torch.zeros_like(logits_fake)
         )
+        if guess:
+            loss_d = loss_d + cluster_weight * F.cross_entropy(guesses.float(), clusters)
         if r1_weight > 0:
             loss_d = loss_d + r1_weight / 2 * r1_penalty(logits_real, real_seen)
     _backward_and_step(loss_d, optimizer_d, precision)
     with precision.autocast():
-        logits_generated = discriminator(augment(fake))
+        logits_generated, guesses = judge(discriminator, augment(fake), guess)
         loss_g = criterion(logits_generated, torch.ones_like(logits_generated))
+        if guess:
+            loss_g = loss_g + cluster_weight * F.cross_entropy(guesses.float(), clusters)
     _backward_and_step(loss_g, optimizer_g, precision)
     if precision.scaler is not None:
         precision.scaler.update()
@@ -116,6 +127,15 @@ def train_step(
         "d_real": torch.sigmoid(logits_real.detach().float()).mean(),
         "d_fake": torch.sigmoid(logits_fake.detach().float()).mean(),
     }
+
+
+def judge(
+    discriminator: nn.Module, images: torch.Tensor, guess_clusters: bool
+) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """Return D's logits for ``images`` and, when ``guess_clusters``, its cluster guesses (else None)."""
+    if guess_clusters:
+        return discriminator(images, cluster_guesses=True)
+    return discriminator(images), None
 
 
 def r1_penalty(logits_real: torch.Tensor, real: torch.Tensor) -> torch.Tensor:

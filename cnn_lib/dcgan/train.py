@@ -18,9 +18,14 @@ import torch
 
 from cnn_lib.dcgan.checkpoint import load_checkpoint, save_checkpoint, strip_prefixes, unwrap
 from cnn_lib.dcgan.config import RUNTIME_FIELDS, TrainConfig
-from cnn_lib.dcgan.data import CHANNELS, load_training_images
+from cnn_lib.dcgan.data import load_training_images
 from cnn_lib.dcgan.distributed import agree_on_stop, init_distributed, wrap_model
-from cnn_lib.dcgan.models import Discriminator, Generator, ModelConfig, sample_latent
+from cnn_lib.dcgan.models import (
+    Discriminator,
+    Generator,
+    sample_latent,
+    sample_latent_and_clusters,
+)
 from cnn_lib.dcgan.sampling import save_grid_png
 from cnn_lib.dcgan.step import (
     choose_precision,
@@ -130,15 +135,7 @@ class DCGANRun:
         return device
 
     def _build_models(self, config: TrainConfig) -> None:
-        self.model_config = ModelConfig(
-            config.image_size,
-            CHANNELS[config.dataset],
-            config.latent_dim,
-            config.generator_width,
-            config.discriminator_width,
-            config.latent_clusters,
-            config.cluster_distance,
-        )
+        self.model_config = config.model_config()
         torch.manual_seed(config.seed)
         generator = prepare_for_device(Generator(self.model_config), self.device)
         discriminator = prepare_for_device(Discriminator(self.model_config), self.device)
@@ -158,7 +155,7 @@ class DCGANRun:
             self.discriminator = try_compile(self.discriminator, self.log)
 
     def _first_compiled_step(
-        self, real: torch.Tensor, noise: torch.Tensor
+        self, real: torch.Tensor, noise: torch.Tensor, clusters: torch.Tensor
     ) -> dict[str, torch.Tensor]:
         """Run the first step compiled; if compiling fails (it happens lazily, here), go eager."""
         self.compile_pending = False
@@ -166,7 +163,7 @@ class DCGANRun:
             [m.state_dict() for m in (*self.plain_models, self.optimizer_g, self.optimizer_d)]
         )
         try:
-            stats = self._train_step(real, noise)
+            stats = self._train_step(real, noise, clusters)
         except Exception as error:  # noqa: BLE001 - a compiler failure of any kind: train eagerly
             self.log(
                 f"torch.compile failed ({type(error).__name__}: {str(error).splitlines()[0][:120]}); "
@@ -178,7 +175,7 @@ class DCGANRun:
                 target.load_state_dict(state)
             self.generator = wrap_model(self.plain_models[0], self.context, self.device)
             self.discriminator = wrap_model(self.plain_models[1], self.context, self.device)
-            stats = self._train_step(real, noise)
+            stats = self._train_step(real, noise, clusters)
         return self._after_step(stats)
 
     def state_dict(self) -> dict:
@@ -261,13 +258,17 @@ class DCGANRun:
         """Run one D and G update on ``real`` and advance the EMA and counters."""
         if self.device.type == "cuda":
             real = real.contiguous(memory_format=torch.channels_last)
-        noise = sample_latent(len(real), self.model_config, self.noise_random, self.device)
+        noise, clusters = sample_latent_and_clusters(
+            len(real), self.model_config, self.noise_random, self.device
+        )
         if self.compile_pending:
-            return self._first_compiled_step(real, noise)
-        stats = self._train_step(real, noise)
+            return self._first_compiled_step(real, noise, clusters)
+        stats = self._train_step(real, noise, clusters)
         return self._after_step(stats)
 
-    def _train_step(self, real: torch.Tensor, noise: torch.Tensor) -> dict[str, torch.Tensor]:
+    def _train_step(
+        self, real: torch.Tensor, noise: torch.Tensor, clusters: torch.Tensor
+    ) -> dict[str, torch.Tensor]:
         """Run train_step with this trainer's models, optimizers, precision and augmentation."""
         optimizers = (self.optimizer_g, self.optimizer_d)
         return train_step(
@@ -279,6 +280,8 @@ class DCGANRun:
             self.precision,
             self.augment,
             self.r1_weight(),
+            clusters,
+            self.config.cluster_guess_weight if self.model_config.cluster_guesses else 0.0,
         )
 
     def r1_weight(self) -> float:
