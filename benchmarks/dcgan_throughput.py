@@ -161,7 +161,9 @@ def parse_arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="auto", choices=["auto", "cuda", "cpu", "mps"])
     parser.add_argument(
-        "--steps", type=int, help="timed steps per round (default 30 on GPU, 1 on CPU)"
+        "--steps",
+        type=int,
+        help="timed steps per round (default 30 on GPU, 3 on CPU: one 3-second step is too few to compare)",
     )
     parser.add_argument(
         "--rounds", type=int, default=3, help="alternating rounds; medians are reported"
@@ -182,7 +184,7 @@ def measure(
 ) -> tuple[dict[str, list[float]], Ours, int]:
     """Warm both trainers up, then time alternating rounds; return rates, ours, and steps per round."""
     gpu = device.type == "cuda"
-    steps = args.steps or (30 if gpu else 1)
+    steps = args.steps or (30 if gpu else 3)
     warmup = args.warmup if args.warmup is not None else (15 if gpu else 1)
     images = torch.randint(
         0,
