@@ -4,6 +4,7 @@ import json
 import os
 import signal
 import warnings
+from dataclasses import replace
 
 import pytest
 import torch
@@ -108,15 +109,7 @@ def test_train_step_with_r1_weight_moves_the_discriminator_differently():
 
 
 def test_train_step_with_a_cluster_weight_teaches_both_networks_to_recognise_clusters():
-    config = ModelConfig(
-        image_size=16,
-        latent_dim=8,
-        generator_width=4,
-        discriminator_width=4,
-        latent_clusters=4,
-        cluster_distance=6.0,
-        cluster_head=True,
-    )
+    config = replace(TINY_MODEL, latent_clusters=4, cluster_distance=6.0, cluster_head=True)
 
     def after(cluster_weight: float) -> tuple[list[torch.Tensor], torch.Tensor]:
         torch.manual_seed(0)
