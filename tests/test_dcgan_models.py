@@ -1,5 +1,7 @@
 """The DCGAN networks: shapes for every size, the paper's guidelines, initialisation."""
 
+from dataclasses import replace
+
 import pytest
 import torch
 from torch import nn
@@ -145,7 +147,7 @@ def test_a_discriminator_with_a_cluster_head_also_returns_one_guess_per_cluster(
     assert logits.shape == (3,) and guesses.shape == (3, 7)
     assert torch.equal(discriminator(images), logits)
     # The head is the last convolution's extra output channels: 7 more filters of 4·4·C_in.
-    without_head = Discriminator(ModelConfig(**{**config.to_dict(), "cluster_head": False}))
+    without_head = Discriminator(replace(config, cluster_head=False))
     extra = count_parameters(discriminator) - count_parameters(without_head)
     assert extra == 7 * 4 * 4 * discriminator[-2].in_channels
     assert ModelConfig(latent_clusters=1, cluster_head=True).cluster_guesses == 0
