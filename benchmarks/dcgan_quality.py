@@ -24,7 +24,7 @@ import tempfile
 from benchmarks.report import print_json
 from cnn_lib.dcgan import TrainConfig, generate, train_dcgan
 from cnn_lib.dcgan.config import PAPER_SETTINGS
-from cnn_lib.dcgan.train import choose_cpu_threads
+from cnn_lib.dcgan.run import choose_cpu_threads
 from cnn_lib.metrics import digits_reference, quality_report
 
 TARGET = {"ratio": 3.0, "confident_share": 0.8, "coverage": 0.97}

@@ -222,7 +222,7 @@ def main() -> None:
     if gpu:
         torch.backends.cudnn.benchmark = True
     else:
-        from cnn_lib.dcgan.train import choose_cpu_threads
+        from cnn_lib.dcgan.run import choose_cpu_threads
 
         torch.set_num_threads(choose_cpu_threads())
     rates, ours, steps = measure(args, device)

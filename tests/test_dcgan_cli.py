@@ -106,7 +106,7 @@ def test_bad_input_ends_with_one_sentence_and_exit_status_2(arguments, words, tm
 
 
 def test_out_of_gpu_memory_is_one_sentence_naming_the_batch_size(monkeypatch, capsys, tmp_path):
-    import cnn_lib.dcgan.train as train_module
+    import cnn_lib.dcgan.loop as train_module
 
     def out_of_memory(*args, **kwargs):
         raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")

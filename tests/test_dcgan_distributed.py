@@ -27,9 +27,11 @@ def train_one_rank(rank: int, world_size: int, port: int, folder: str) -> None:
     )
     from cnn_lib.dcgan.config import TrainConfig
     from cnn_lib.dcgan.distributed import close_distributed
-    from cnn_lib.dcgan.train import DCGANRun
+    from cnn_lib.dcgan.loop import run_training
+    from cnn_lib.dcgan.run import DCGANRun
 
-    config = TrainConfig(
+    config = TrainConfig.from_recipe(
+        "fast",
         out=folder,
         image_size=16,
         latent_dim=8,
@@ -41,7 +43,7 @@ def train_one_rank(rank: int, world_size: int, port: int, folder: str) -> None:
         device="cpu",
     )
     run = DCGANRun(config, log=lambda *args: None)
-    result = run.train(progress=False)
+    result = run_training(run, progress=False)
     parameters = {
         "generator": [p.detach().clone() for p in result.generator.parameters()],
         "discriminator": [p.detach().clone() for p in result.discriminator.parameters()],

@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 import torch
 
-import cnn_lib.dcgan.train as train_module
+import cnn_lib.dcgan.run as train_module
 from cnn_lib.dcgan.checkpoint import load_checkpoint
 from cnn_lib.dcgan.config import TrainConfig
 from cnn_lib.dcgan.models import (
@@ -27,7 +27,8 @@ from cnn_lib.dcgan.step import (
     train_step,
     update_ema,
 )
-from cnn_lib.dcgan.train import TrainingDiverged, choose_cpu_threads, train_dcgan
+from cnn_lib.dcgan.loop import TrainingDiverged, train_dcgan
+from cnn_lib.dcgan.run import choose_cpu_threads
 
 TINY_MODEL = ModelConfig(image_size=16, latent_dim=8, generator_width=4, discriminator_width=4)
 
@@ -44,7 +45,7 @@ def tiny_config(out, **options) -> TrainConfig:
         lr_generator=1e-3,
         lr_discriminator=1e-3,
     )
-    return TrainConfig(**{**settings, **options})
+    return TrainConfig.from_recipe("fast", **{**settings, **options})
 
 
 def tiny_step(precision: Precision) -> dict[str, torch.Tensor]:
@@ -257,7 +258,7 @@ def test_a_run_extended_by_epochs_continues_without_the_learning_rate_decay(tmp_
 
 
 def test_learning_rates_fall_linearly_to_zero_at_the_step_limit(tmp_path):
-    from cnn_lib.dcgan.train import DCGANRun
+    from cnn_lib.dcgan.run import DCGANRun
 
     run = DCGANRun(tiny_config(tmp_path, max_steps=10), log=lambda *a: None)
     run.set_learning_rates(0.25)
@@ -339,10 +340,40 @@ def test_train_config_rejects_bad_values_in_one_sentence(options, words):
 
 
 def test_a_stored_config_from_before_the_mixture_trains_as_it_did_then():
-    stored = TrainConfig(max_steps=3).to_dict()
-    assert TrainConfig.from_dict(stored) == TrainConfig(max_steps=3)
-    for added in ("latent_clusters", "cluster_distance", "cluster_guess_weight"):
+    fast = TrainConfig.from_recipe("fast", max_steps=3)
+    stored = fast.to_dict()
+    assert TrainConfig.from_dict(stored) == fast
+    for added in ("latent_clusters", "cluster_distance", "cluster_guess_weight", "recipe"):
         del stored[added]
     old = TrainConfig.from_dict({**stored, "a_setting_from_the_future": 1})
     assert (old.latent_clusters, old.cluster_distance, old.cluster_guess_weight) == (1, 0.0, 0.0)
     assert old.model_config().cluster_guesses == 0
+    assert old.recipe == "fast" and old.ema_decay == fast.ema_decay
+
+
+def test_the_paper_recipe_is_exactly_the_papers_choices():
+    paper = TrainConfig.from_recipe("paper", max_steps=1)
+    assert paper == TrainConfig(max_steps=1)  # the paper's choices are the defaults
+    assert (paper.latent_dim, paper.batch_size, paper.lr_generator, paper.lr_discriminator) == (
+        100,
+        128,
+        2e-4,
+        2e-4,
+    )
+    assert (paper.beta1, paper.generator_width, paper.discriminator_width) == (0.5, 64, 64)
+    assert (paper.ema_decay, paper.translate_pixels, paper.r1_gamma) == (0.0, 0, 0.0)
+    assert (paper.latent_clusters, paper.cluster_guess_weight, paper.lr_decay) == (1, 0.0, False)
+
+
+def test_the_fast_recipe_is_the_paper_plus_each_ablation_step():
+    from cnn_lib.dcgan.config import FAST_STEPS, PAPER, RECIPES
+
+    changed = {key for step in FAST_STEPS.values() for key in step}
+    fast = RECIPES["fast"]
+    assert {key for key in PAPER if fast[key] != PAPER[key]} == changed
+    assert TrainConfig.from_recipe("fast", max_steps=1, batch_size=8).batch_size == 8
+
+
+def test_an_unknown_recipe_is_refused_in_one_sentence():
+    with pytest.raises(ValueError, match="recipe must be one of paper, fast"):
+        TrainConfig.from_recipe("fastest", max_steps=1)

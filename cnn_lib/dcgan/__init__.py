@@ -1,11 +1,12 @@
-"""A DCGAN (Radford, Metz & Chintala, 2015) that trains on a CPU in minutes and on GPUs fast.
+"""A DCGAN (Radford, Metz & Chintala, 2015): the paper's recipe, a fast CPU recipe, GPU plumbing.
 
 ``python -m cnn_lib.dcgan train …`` / ``… sample …`` are the command line; notebook 06
 drives the same functions: :func:`train_dcgan`, :func:`generate`, :func:`load_checkpoint`.
 """
 
 from cnn_lib.dcgan.checkpoint import load_checkpoint, save_checkpoint, strip_prefixes
-from cnn_lib.dcgan.config import TrainConfig
+from cnn_lib.dcgan.config import RECIPES, TrainConfig
+from cnn_lib.dcgan.loop import TrainingDiverged, TrainResult, train_dcgan
 from cnn_lib.dcgan.models import (
     Discriminator,
     Generator,
@@ -14,11 +15,13 @@ from cnn_lib.dcgan.models import (
     sample_latent,
     sample_noise,
 )
+from cnn_lib.dcgan.presets import PRESETS, preset_config
 from cnn_lib.dcgan.sampling import generate, generator_from_checkpoint, image_grid
 from cnn_lib.dcgan.step import train_step
-from cnn_lib.dcgan.train import TrainingDiverged, TrainResult, train_dcgan
 
 __all__ = [
+    "PRESETS",
+    "RECIPES",
     "Discriminator",
     "Generator",
     "ModelConfig",
@@ -30,6 +33,7 @@ __all__ = [
     "image_grid",
     "latent_centres",
     "load_checkpoint",
+    "preset_config",
     "sample_latent",
     "sample_noise",
     "save_checkpoint",

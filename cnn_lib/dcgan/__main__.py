@@ -1,6 +1,7 @@
 """Command line: ``python -m cnn_lib.dcgan train …`` and ``python -m cnn_lib.dcgan sample …``.
 
     python -m cnn_lib.dcgan train --dataset digits --image-size 32 --max-seconds 60 --out runs/digits
+    python -m cnn_lib.dcgan train --recipe fast --dataset mnist5k --max-seconds 120 --out runs/fast
     python -m cnn_lib.dcgan sample --checkpoint runs/digits/checkpoint.pt --n 1000 --seed 0 --out samples.npy
 
 Bad input ends with one sentence saying what to change and exit status 2, never a traceback.
@@ -12,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from cnn_lib.dcgan.config import DEVICES, TrainConfig
+from cnn_lib.dcgan.config import DEVICES, RECIPES, TrainConfig
 from cnn_lib.dcgan.data import DATASETS
 from cnn_lib.dcgan.models import IMAGE_SIZES
 
@@ -22,6 +23,7 @@ DEFAULT_EPOCHS = 25  # used when neither --epochs nor --max-seconds is given
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser for both sub-commands."""
     defaults = TrainConfig(max_steps=1)
+    recipe_knobs = "defaults to the recipe's value"
     parser = argparse.ArgumentParser(
         prog="python -m cnn_lib.dcgan", description="Train and sample a DCGAN."
     )
@@ -47,37 +49,37 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--max-seconds", type=float, help="seconds of training in this call")
     train.add_argument("--max-steps", type=int, help="total optimisation steps")
-    train.add_argument("--batch-size", type=int, default=defaults.batch_size)
-    train.add_argument("--generator-width", type=int, default=defaults.generator_width)
-    train.add_argument("--discriminator-width", type=int, default=defaults.discriminator_width)
-    train.add_argument("--lr-generator", type=float, default=defaults.lr_generator)
-    train.add_argument("--lr-discriminator", type=float, default=defaults.lr_discriminator)
     train.add_argument(
-        "--ema-decay", type=float, default=defaults.ema_decay, help="0 turns the EMA off"
+        "--recipe",
+        default=defaults.recipe,
+        help=f"{' or '.join(RECIPES)}: the paper's exact choices, or the CPU-minute recipe; "
+        "the options below change single settings of it",
     )
+    train.add_argument("--batch-size", type=int, help=recipe_knobs)
+    train.add_argument("--latent-dim", type=int, help=recipe_knobs)
+    train.add_argument("--generator-width", type=int, help=recipe_knobs)
+    train.add_argument("--discriminator-width", type=int, help=recipe_knobs)
+    train.add_argument("--lr-generator", type=float, help=recipe_knobs)
+    train.add_argument("--lr-discriminator", type=float, help=recipe_knobs)
+    train.add_argument("--ema-decay", type=float, help="0 turns the EMA off")
     train.add_argument(
         "--latent-clusters",
         type=int,
-        default=defaults.latent_clusters,
         help="z from this many Gaussians (1: the paper's single N(0, I))",
     )
     train.add_argument(
         "--cluster-distance",
         type=float,
-        default=defaults.cluster_distance,
         help="distance of each cluster centre from the origin",
     )
     train.add_argument(
         "--cluster-guess-weight",
         type=float,
-        default=defaults.cluster_guess_weight,
         help="weight of D guessing each fake's noise cluster (InfoGAN); 0 turns it off",
     )
-    train.add_argument("--translate-pixels", type=int, default=defaults.translate_pixels)
-    train.add_argument(
-        "--r1-gamma", type=float, default=defaults.r1_gamma, help="R1 penalty on D; 0 turns it off"
-    )
-    train.add_argument("--r1-every", type=int, default=defaults.r1_every)
+    train.add_argument("--translate-pixels", type=int, help=recipe_knobs)
+    train.add_argument("--r1-gamma", type=float, help="R1 penalty on D; 0 turns it off")
+    train.add_argument("--r1-every", type=int, help=recipe_knobs)
     train.add_argument("--device", default="auto", help=f"one of {', '.join(DEVICES)}")
     train.add_argument(
         "--amp",
@@ -105,15 +107,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_train(args: argparse.Namespace) -> None:
     """Train as the arguments say and print where the results are."""
-    from cnn_lib.dcgan.train import train_dcgan
+    from cnn_lib.dcgan.loop import train_dcgan
 
     epochs = args.epochs
     if epochs is None and args.max_seconds is None and args.max_steps is None:
         epochs = DEFAULT_EPOCHS
     options = {
-        key: value for key, value in vars(args).items() if key not in ("command", "no_progress")
+        key: value
+        for key, value in vars(args).items()
+        if key not in ("command", "no_progress", "recipe") and value is not None
     }
-    config = TrainConfig(**{**options, "epochs": epochs})
+    config = TrainConfig.from_recipe(args.recipe, **{**options, "epochs": epochs})
     result = train_dcgan(config, progress=not args.no_progress)
     if result.checkpoint is not None:
         print(
@@ -155,7 +159,7 @@ def _out_of_memory_types() -> tuple[type[BaseException], ...]:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status (0 done, 2 bad input, 1 diverged)."""
     args = build_parser().parse_args(argv)
-    from cnn_lib.dcgan.train import TrainingDiverged
+    from cnn_lib.dcgan.loop import TrainingDiverged
 
     try:
         if args.command == "train":
@@ -169,7 +173,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except _out_of_memory_types():
-        size = getattr(args, "batch_size", 64)
+        size = (
+            getattr(args, "batch_size", None)
+            or RECIPES[getattr(args, "recipe", "paper")]["batch_size"]
+        )
         print(
             f"error: the GPU ran out of memory at batch size {size}; pass a smaller --batch-size "
             f"(for example {max(1, size // 2)}) or a smaller --image-size.",

@@ -54,27 +54,28 @@ class TrainConfig:
     epochs: int | None = None
     max_seconds: float | None = None
     max_steps: int | None = None
-    # The defaults below were chosen in 60-second runs on a 2-core CPU (notebook 06 explains
-    # each); PAPER_SETTINGS holds the paper's values for comparison.
-    batch_size: int = 32
-    latent_dim: int = 32
+    # The name of the recipe these settings started from (see RECIPES); the knobs below hold
+    # its values, and a knob changed by hand stays changed. The defaults are the paper's.
+    recipe: str = "paper"
+    batch_size: int = 128
+    latent_dim: int = 100
     # z from a mixture of Gaussians: a random one of latent_clusters centres, each at distance
     # cluster_distance from the origin, plus N(0, I) noise (1 cluster = the paper's N(0, I)).
-    latent_clusters: int = 35
-    cluster_distance: float = 8.0
+    latent_clusters: int = 1
+    cluster_distance: float = 0.0
     # Weight λ of D guessing each fake's noise cluster (InfoGAN's term; 0 turns it off).
-    cluster_guess_weight: float = 0.3
-    generator_width: int = 16
-    discriminator_width: int = 16
-    lr_generator: float = 2e-3
-    lr_discriminator: float = 5e-4
+    cluster_guess_weight: float = 0.0
+    generator_width: int = 64
+    discriminator_width: int = 64
+    lr_generator: float = 2e-4
+    lr_discriminator: float = 2e-4
     beta1: float = 0.5
     beta2: float = 0.999
-    lr_decay: bool = True
-    ema_decay: float = 0.99
-    translate_pixels: int = 2
-    # R1 penalty γ on D's gradient at real digits, applied every r1_every steps (0 turns it off).
-    r1_gamma: float = 0.01
+    lr_decay: bool = False
+    ema_decay: float = 0.0
+    translate_pixels: int = 0
+    # R1 penalty γ on D's gradient at real images, applied every r1_every steps (0 turns it off).
+    r1_gamma: float = 0.0
     r1_every: int = 8
     device: str = "auto"
     amp: bool = True
@@ -99,6 +100,8 @@ class TrainConfig:
                 f"image size must be a power of two from {IMAGE_SIZES[0]} to {IMAGE_SIZES[-1]} "
                 f"({', '.join(map(str, IMAGE_SIZES))}), got {self.image_size!r}."
             )
+        if self.recipe not in RECIPES:
+            raise ValueError(f"recipe must be one of {', '.join(RECIPES)}, got {self.recipe!r}.")
         if self.device not in DEVICES:
             raise ValueError(f"device must be one of {', '.join(DEVICES)}, got {self.device!r}.")
         if self.epochs is None and self.max_seconds is None and self.max_steps is None:
@@ -159,6 +162,17 @@ class TrainConfig:
         return asdict(self)
 
     @classmethod
+    def from_recipe(cls, recipe: str = "paper", **settings) -> TrainConfig:
+        """Return the named recipe's settings (see :data:`RECIPES`), with ``settings`` on top.
+
+        ``TrainConfig.from_recipe("fast", dataset="mnist5k", max_seconds=120)``; width and
+        batch size are the size knobs that keep a recipe what it is.
+        """
+        if recipe not in RECIPES:
+            raise ValueError(f"recipe must be one of {', '.join(RECIPES)}, got {recipe!r}.")
+        return cls(**{**RECIPES[recipe], "recipe": recipe, **settings})
+
+    @classmethod
     def from_dict(cls, values: dict) -> TrainConfig:
         """Return a config from a stored dict, ignoring keys this version does not know.
 
@@ -171,9 +185,19 @@ class TrainConfig:
 
 
 # Settings added after the first checkpoints were written, with the behaviour they had before.
-_BEFORE_THEY_EXISTED = {"latent_clusters": 1, "cluster_distance": 0.0, "cluster_guess_weight": 0.0}
+_BEFORE_THEY_EXISTED = {
+    "latent_clusters": 1,
+    "cluster_distance": 0.0,
+    "cluster_guess_weight": 0.0,
+    # Checkpoints from before recipes had a name trained with the CPU recipe's ancestors.
+    "recipe": "fast",
+}
 
-PAPER_SETTINGS = {
+# A recipe is a named set of training choices. ``paper`` is exactly Radford et al. (2015):
+# z ∈ R¹⁰⁰ ~ N(0, I), Adam 2e-4 with β₁ 0.5, batch 128, base width 64, no extras.
+# ``fast`` is the CPU-minute recipe of notebook 06's appendix: each of its changes is one row of
+# `python -m benchmarks.dcgan_quality --ablation`, with its measured effect.
+PAPER = {
     "batch_size": 128,
     "latent_dim": 100,
     "latent_clusters": 1,
@@ -183,11 +207,40 @@ PAPER_SETTINGS = {
     "discriminator_width": 64,
     "lr_generator": 2e-4,
     "lr_discriminator": 2e-4,
+    "beta1": 0.5,
+    "beta2": 0.999,
     "lr_decay": False,
     "ema_decay": 0.0,
     "translate_pixels": 0,
     "r1_gamma": 0.0,
+    "r1_every": 8,
 }
+# The fast recipe's changes, in the order the ablation adds them (each a dict of settings).
+FAST_STEPS = {
+    "narrow and small batches": {
+        "generator_width": 16,
+        "discriminator_width": 16,
+        "batch_size": 32,
+        "latent_dim": 32,
+    },
+    "fast G, slower D, decaying": {
+        "lr_generator": 2e-3,
+        "lr_discriminator": 5e-4,
+        "lr_decay": True,
+    },
+    "EMA of G": {"ema_decay": 0.99},
+    "shift augmentation": {"translate_pixels": 2},
+    "lazy R1 penalty": {"r1_gamma": 0.01},
+    "mixture z + cluster guess": {
+        "latent_clusters": 35,
+        "cluster_distance": 8.0,
+        "cluster_guess_weight": 0.3,
+    },
+}
+FAST = {**PAPER}
+for _step in FAST_STEPS.values():
+    FAST.update(_step)
+RECIPES = {"paper": PAPER, "fast": FAST}
 
 # Settings a resumed run takes from the new call rather than from the checkpoint: where and
 # how long to train, not what to train.

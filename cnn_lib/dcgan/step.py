@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+# A training step: (G, D, optimizer_g, optimizer_d, real, z) → {"loss_d", "loss_g", "d_real", "d_fake"}.
+StepFunction = Callable[..., dict]
 
 
 @dataclass
@@ -32,16 +36,22 @@ class Precision:
         return "bf16" if self.dtype == torch.bfloat16 else "fp16 + grad scaler"
 
 
-def choose_precision(device: torch.device, amp: bool = True) -> Precision:
+def choose_precision(
+    device: torch.device, amp: bool = True, scaler_allowed: bool = True
+) -> Precision:
     """Return bf16 on GPUs of compute capability ≥ 8.0, fp16 with a scaler on older GPUs, else fp32.
 
     A T4 (capability 7.5) reports bf16 as "supported" through emulation, but cuDNN has no
     bf16 convolutions there, so only Ampere and newer get bf16. The CPU trains in fp32.
+    A step of your own calls ``backward()`` itself, so it cannot use a grad scaler
+    (``scaler_allowed=False``): on older GPUs it trains in fp32.
     """
     if not amp or device.type != "cuda":
         return Precision(device.type)
     if torch.cuda.get_device_capability(device) >= (8, 0):
         return Precision("cuda", torch.bfloat16)
+    if not scaler_allowed:
+        return Precision("cuda")
     return Precision("cuda", torch.float16, torch.amp.GradScaler("cuda"))
 
 

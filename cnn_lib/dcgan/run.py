@@ -1,33 +1,29 @@
-"""The DCGAN training loop: checkpoints, resume, Ctrl-C, NaN checks, logs and several GPUs.
+"""One DCGAN run's state: models, optimizers, data, counters and random streams; save and resume.
 
-The learner-facing step is :func:`cnn_lib.dcgan.step.train_step`; this module is the
-plumbing around it. ``train_dcgan(config)`` is what the CLI and notebook 06 call.
+:mod:`cnn_lib.dcgan.loop` drives it (``train_dcgan``); this module never imports the loop.
 """
 
 from __future__ import annotations
 
 import copy
-import json
-import math
 import os
-import signal
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 import torch
 
-from cnn_lib.dcgan.checkpoint import load_checkpoint, save_checkpoint, strip_prefixes, unwrap
+from cnn_lib.dcgan.checkpoint import load_checkpoint, save_checkpoint, strip_prefixes
 from cnn_lib.dcgan.config import RUNTIME_FIELDS, TrainConfig
 from cnn_lib.dcgan.data import load_training_images
-from cnn_lib.dcgan.distributed import agree_on_stop, init_distributed, wrap_model
+from cnn_lib.dcgan.distributed import init_distributed, wrap_model
 from cnn_lib.dcgan.models import (
     Discriminator,
     Generator,
     sample_latent,
     sample_latent_and_clusters,
 )
-from cnn_lib.dcgan.sampling import save_grid_png
 from cnn_lib.dcgan.step import (
+    StepFunction,
     choose_precision,
     prepare_for_device,
     random_translate,
@@ -38,30 +34,6 @@ from cnn_lib.dcgan.step import (
 from cnn_lib.device import pick_device
 
 STATISTICS = ("loss_d", "loss_g", "d_real", "d_fake")
-# Why training stopped; larger wins when ranks disagree (a NaN anywhere stops everyone).
-CONTINUE, FINISHED, INTERRUPTED, DIVERGED = 0, 1, 2, 3
-STOP_NAMES = {FINISHED: "finished", INTERRUPTED: "interrupted", DIVERGED: "diverged"}
-
-
-class TrainingDiverged(RuntimeError):
-    """Raised when a loss becomes NaN or infinite; the last good checkpoint is kept."""
-
-
-@dataclass
-class TrainResult:
-    """What a run leaves behind: models, the loss history, fixed-noise snapshots and why it stopped."""
-
-    generator: Generator
-    discriminator: Discriminator
-    generator_ema: Generator | None
-    history: dict[str, list[float]]
-    snapshots: list[tuple[int, torch.Tensor]] = field(default_factory=list)
-    stopped: str = "finished"
-    checkpoint: Path | None = None
-    steps: int = 0
-    train_seconds: float = 0.0
-    precision: str = "fp32"
-    device: str = "cpu"
 
 
 def choose_cpu_threads() -> int:
@@ -81,7 +53,7 @@ def choose_cpu_threads() -> int:
 class DCGANRun:
     """One training run: models, optimizers, data and counters, with save and resume."""
 
-    def __init__(self, config: TrainConfig, log=print) -> None:
+    def __init__(self, config: TrainConfig, log=print, step: StepFunction | None = None) -> None:
         self.context = init_distributed()
         self.log = log if self.context.is_main else (lambda *args, **kwargs: None)
         self.checkpoint_path = Path(config.out) / "checkpoint.pt"
@@ -90,8 +62,11 @@ class DCGANRun:
             keep = {name: getattr(config, name) for name in RUNTIME_FIELDS}
             config = replace(TrainConfig.from_dict(saved["config"]), **keep)
         self.config = config
+        self.custom_step = step
+        if step is not None:
+            _check_custom_step_recipe(config)
         self.device = self._pick_device(config)
-        self.precision = choose_precision(self.device, config.amp)
+        self.precision = choose_precision(self.device, config.amp, scaler_allowed=step is None)
         self.data = load_training_images(
             config.dataset, config.image_size, config.data_root, config.workers
         )
@@ -269,7 +244,18 @@ class DCGANRun:
     def _train_step(
         self, real: torch.Tensor, noise: torch.Tensor, clusters: torch.Tensor
     ) -> dict[str, torch.Tensor]:
-        """Run train_step with this trainer's models, optimizers, precision and augmentation."""
+        """Run the step (a custom one, or train_step with precision, augmentation, R1, guesses)."""
+        if self.custom_step is not None:
+            with self.precision.autocast():
+                stats = self.custom_step(
+                    self.generator,
+                    self.discriminator,
+                    self.optimizer_g,
+                    self.optimizer_d,
+                    real,
+                    noise,
+                )
+            return {name: torch.as_tensor(stats[name]).detach().float() for name in STATISTICS}
         optimizers = (self.optimizer_g, self.optimizer_d)
         return train_step(
             self.generator,
@@ -307,67 +293,20 @@ class DCGANRun:
         self.step += 1
         return stats
 
-    def train(self, progress: bool = True) -> TrainResult:
-        """Train until a limit, Ctrl-C or a NaN; see :mod:`cnn_lib.dcgan.loop`."""
-        from cnn_lib.dcgan.loop import run_training
 
-        return run_training(self, progress)
-
-
-def train_dcgan(config: TrainConfig, progress: bool = True, log=print) -> TrainResult:
-    """Train a DCGAN as ``config`` says and return the result (models, history, snapshots)."""
-    return DCGANRun(config, log).train(progress)
-
-
-def append_jsonl(path: Path, record: dict) -> None:
-    """Append one JSON record as a line to ``path``."""
-    with open(path, "a") as file:
-        file.write(json.dumps(record) + "\n")
-
-
-def is_finite(values: list[float]) -> bool:
-    """Return True when no value is NaN or infinite."""
-    return all(math.isfinite(value) for value in values)
-
-
-class InterruptFlag:
-    """Turn Ctrl-C (SIGINT) into a flag the loop checks after each step, inside a ``with`` block."""
-
-    def __init__(self) -> None:
-        self.raised = False
-        self.previous = None
-
-    def __enter__(self) -> InterruptFlag:
-        try:
-            self.previous = signal.signal(signal.SIGINT, self._handle)
-        except ValueError:  # not the main thread: Ctrl-C cannot reach us here anyway
-            self.previous = None
-        return self
-
-    def _handle(self, signum, frame) -> None:
-        self.raised = True
-
-    def __exit__(self, *exc) -> None:
-        if self.previous is not None:
-            signal.signal(signal.SIGINT, self.previous)
-
-
-def save_sample_grid(run: DCGANRun, images: torch.Tensor) -> None:
-    """Write the fixed-noise grid for the current step as a PNG in the run's folder (rank 0)."""
-    if run.context.is_main:
-        save_grid_png(Path(run.config.out) / f"samples_step{run.step:06d}.png", images)
-
-
-def to_plain(model) -> torch.nn.Module:
-    """Return the plain module behind DDP or compile wrappers (re-exported for the notebook)."""
-    return unwrap(model)
-
-
-def stop_reason_name(reason: int) -> str:
-    """Return the word for a stop reason code."""
-    return STOP_NAMES.get(reason, "finished")
-
-
-def agree(run: DCGANRun, reason: int) -> int:
-    """Return the stop reason all ranks agree on."""
-    return agree_on_stop(reason, run.context, run.device)
+def _check_custom_step_recipe(config: TrainConfig) -> None:
+    """Refuse settings that a step of your own would silently ignore."""
+    ignored = [
+        name
+        for name, value in (
+            ("translate_pixels", config.translate_pixels),
+            ("r1_gamma", config.r1_gamma),
+            ("cluster_guess_weight", config.cluster_guess_weight),
+        )
+        if value
+    ]
+    if ignored:
+        raise ValueError(
+            f"a step of your own trains the paper's recipe, but {', '.join(ignored)} ask for the "
+            "library's extras; use recipe 'paper' or leave out step= to use the library's step."
+        )
