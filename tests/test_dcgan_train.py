@@ -12,6 +12,7 @@ import torch
 import cnn_lib.dcgan.run as train_module
 from cnn_lib.dcgan.checkpoint import load_checkpoint
 from cnn_lib.dcgan.config import TrainConfig
+from cnn_lib.dcgan.loop import TrainingDiverged, train_dcgan
 from cnn_lib.dcgan.models import (
     Discriminator,
     Generator,
@@ -19,6 +20,7 @@ from cnn_lib.dcgan.models import (
     sample_latent_and_clusters,
     sample_noise,
 )
+from cnn_lib.dcgan.run import choose_cpu_threads
 from cnn_lib.dcgan.step import (
     Precision,
     choose_precision,
@@ -27,8 +29,6 @@ from cnn_lib.dcgan.step import (
     train_step,
     update_ema,
 )
-from cnn_lib.dcgan.loop import TrainingDiverged, train_dcgan
-from cnn_lib.dcgan.run import choose_cpu_threads
 
 TINY_MODEL = ModelConfig(image_size=16, latent_dim=8, generator_width=4, discriminator_width=4)
 
