@@ -1,4 +1,4 @@
-"""The training helpers: the digits split, the loop, evaluation, predictions and confusion counts."""
+"""The training helpers: the digit splits, the loop, evaluation, predictions and confusion counts."""
 
 import numpy as np
 import pytest
@@ -10,6 +10,7 @@ from cnn_lib.training import (
     accuracy,
     confusion_matrix,
     cpu_threads,
+    digit_split,
     digits_loaders,
     digits_split,
     evaluate,
@@ -48,6 +49,37 @@ def test_digits_split_rejects_a_test_fraction_outside_zero_one():
         digits_split(test_fraction=1.5)
 
 
+def test_digits_split_is_the_general_digit_split_of_digits():
+    old, new = digits_split(16), digit_split("digits", 16)
+    assert new.dataset == "digits"
+    for name in ["train_images", "train_labels", "test_images", "test_labels"]:
+        assert torch.equal(getattr(old, name), getattr(new, name))
+
+
+def test_mnist5k_split_is_stratified_fixed_and_native_28_pixels():
+    split = digit_split("mnist5k")
+    assert split.dataset == "mnist5k"
+    assert split.train_images.shape == (4000, 1, 28, 28)
+    assert split.test_images.shape == (1000, 1, 28, 28)
+    assert 0 <= split.train_images.min() and split.train_images.max() <= 1
+    assert torch.bincount(split.test_labels).tolist() == [100] * 10
+    assert torch.bincount(split.train_labels).tolist() == [400] * 10
+    assert torch.equal(digit_split("mnist5k").test_images, split.test_images)
+
+
+def test_mnist5k_split_at_32_is_the_native_split_framed_with_background():
+    native, framed = digit_split("mnist5k"), digit_split("mnist5k", 32)
+    assert framed.test_images.shape == (1000, 1, 32, 32)
+    assert torch.equal(framed.test_images[..., 2:30, 2:30], native.test_images)
+    assert torch.equal(framed.test_labels, native.test_labels)
+    assert framed.test_images.sum() == pytest.approx(native.test_images.sum().item(), rel=1e-5)
+
+
+def test_digit_split_rejects_a_dataset_without_digit_labels():
+    with pytest.raises(ValueError, match="dataset must be one of digits, mnist5k, mnist"):
+        digit_split("cifar10")
+
+
 def test_digits_loaders_cover_the_split_in_batches():
     train, test = digits_loaders(batch_size=100)
     assert sum(len(y) for _, y in train) == 1437
@@ -64,6 +96,12 @@ def test_trained_classifier_reaches_95_percent_on_held_out_digits(trained):
 def test_classifier_at_32_pixels_reaches_95_percent():
     model, history, split = train_digits_classifier(image_size=32, epochs=8)
     assert history["test_accuracy"][-1] >= 0.95
+
+
+def test_classifier_on_mnist5k_trains_on_its_split_at_the_size_asked():
+    model, history, split = train_digits_classifier(image_size=32, epochs=1, dataset="mnist5k")
+    assert split.dataset == "mnist5k" and split.train_images.shape[1:] == (1, 32, 32)
+    assert model.image_size == 32 and history["test_accuracy"][-1] >= 0.8
 
 
 def test_history_has_one_entry_per_epoch_and_loss_falls(trained):
