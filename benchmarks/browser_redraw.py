@@ -20,12 +20,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
+from tests.browser.lab_browser import chromium_browser, chromium_executable, running_lab
+from tests.browser.lab_notebook import LabNotebook
+from tools.notebook_opening import SERIES
 
-from lab_browser import chromium_browser, chromium_executable, running_lab  # noqa: E402
-from lab_notebook import LabNotebook  # noqa: E402
-from notebook_opening import SERIES  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 TARGET_MS = 300.0
 

@@ -12,6 +12,9 @@ numbers put in, for every combination PyTorch refuses.
 Note: the formula is often printed as ``(i + 2p − k)/2 + 1``. The 2 there is a
 typo for the stride ``s``, and the floor matters: a stride skips rows that
 never fit a whole kernel.
+
+Past one layer: receptive fields are :mod:`cnn_lib.receptive_field`, the cost of each
+layer (parameters, multiply-accumulates, memory) is :mod:`cnn_lib.layer_cost`.
 """
 
 from __future__ import annotations
@@ -242,26 +245,3 @@ def pool_output_size(
             f"or a larger input."
         )
     return result
-
-
-# ----------------------------------------------------------------------------
-# Past one layer: receptive fields and layer costs live in their own modules and
-# are re-exported here lazily, so importing this module stays free of torch and
-# of circular imports (receptive_field.py imports the size functions above).
-# ----------------------------------------------------------------------------
-
-# Defined by the module __getattr__ below, which ruff cannot see.
-__all__ += ["receptive_field", "layer_cost"]  # noqa: F822
-
-
-def __getattr__(name: str):
-    """Return ``receptive_field`` or ``layer_cost`` from their modules on first use."""
-    if name == "receptive_field":
-        from cnn_lib.receptive_field import receptive_field
-
-        return receptive_field
-    if name == "layer_cost":
-        from cnn_lib.layer_cost import layer_cost
-
-        return layer_cost
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,6 +1,7 @@
 """The course's static figures, drawn from code: ``python -m cnn_lib.figures [--out DIR]``.
 
-Each ``draw_*`` function returns a matplotlib Figure; notebooks call it to show the
+Each ``plot_*`` function returns a matplotlib Figure (as everywhere in cnn_lib: ``plot_*``
+is matplotlib, ``draw_*`` in :mod:`cnn_lib.draw` is SVG or PNG); notebooks call it to show the
 figure, and the command line writes every figure of :data:`FIGURES` to
 ``images/<name>.png`` (the files the README and GitHub readers see). The numbers in
 the figures come from small worked examples (:func:`feature_map_example`,
@@ -15,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from cnn_lib.drawing import format_number, tint
-from cnn_lib.viz import (
+from cnn_lib.draw.base import format_number, tint
+from cnn_lib.palette import (
     EXTRA_COLOR,
     HIGHLIGHT_COLOR,
     INPUT_COLOR,
@@ -154,7 +155,7 @@ def _caption(axes, x: float, y: float, text: str, colour: str = TEXT_COLOR, size
 # ----------------------------------------------------------------------------
 
 
-def draw_output_feature_map():
+def plot_output_feature_map():
     """Return the figure of a 3×3 kernel sliding over a 6×6 input to make a 4×4 feature map."""
     example = feature_map_example()
     image, kernel, output = example["input"], example["kernel"], example["output"]
@@ -232,7 +233,7 @@ def _column(axes, x: float, y_mid: float, height: float, colour: str, width: flo
     return x + width
 
 
-def draw_cnn_architecture(image_size: int = 16, channels: tuple[int, int] = (16, 32)):
+def plot_cnn_architecture(image_size: int = 16, channels: tuple[int, int] = (16, 32)):
     """Return the general CNN architecture figure, with notebook 05's shapes drawn to scale.
 
     input → conv → pool → conv → pool → fully connected → output; each stack's
@@ -299,7 +300,7 @@ def draw_cnn_architecture(image_size: int = 16, channels: tuple[int, int] = (16,
     return figure
 
 
-def draw_transposed_layer():
+def plot_transposed_layer():
     """Return the figure of a transposed convolution: each input value scales a kernel copy; overlaps add."""
     example = transposed_example()
     x, kernel, copies, output = (
@@ -345,10 +346,13 @@ def draw_transposed_layer():
     return figure
 
 
+# Temporary name for notebook 05 while the DCGAN lesson is rewritten (see the layout follow-ups).
+draw_cnn_architecture = plot_cnn_architecture
+
 FIGURES: dict[str, Callable] = {
-    "output_feature_map": draw_output_feature_map,
-    "general_arch_CNN": draw_cnn_architecture,
-    "transposedCL": draw_transposed_layer,
+    "output_feature_map": plot_output_feature_map,
+    "general_arch_CNN": plot_cnn_architecture,
+    "transposedCL": plot_transposed_layer,
 }
 
 
@@ -357,8 +361,8 @@ def write_figures(out: str | Path = IMAGES_DIR) -> list[Path]:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, draw in FIGURES.items():
-        figure = draw()
+    for name, plot in FIGURES.items():
+        figure = plot()
         path = out / f"{name}.png"
         # No bbox_inches="tight": the file is exactly figsize × dpi, which the tests check.
         figure.savefig(path, dpi=FIGURE_DPI, facecolor="white")

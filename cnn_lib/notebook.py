@@ -38,7 +38,7 @@ def set_seed(seed: int = DEFAULT_SEED) -> int:
 def setup_notebook(seed: int = DEFAULT_SEED) -> None:
     """Seed everything, apply the course's plot style and print one status line."""
     from cnn_lib import __version__
-    from cnn_lib.viz import apply_style
+    from cnn_lib.plots import apply_style
 
     set_seed(seed)
     apply_style()

@@ -1,8 +1,8 @@
-"""Teaching helpers for notebook 03: shift tolerance of pooling, window coverage, parameter counts.
+"""The experiments of notebook 03 in PyTorch: shift tolerance, window coverage, weights saved, a photo's feature map.
 
 Pooling has no weights. What it changes is the size of the feature maps, and so
 the weights of the layers after it and how much a small shift of the input
-moves the output. The operations themselves are :func:`cnn_lib.ops.pool2d`.
+moves the output. The operations themselves are :func:`cnn_lib.ops.pooling.pool2d`.
 """
 
 from __future__ import annotations
@@ -14,9 +14,18 @@ import torch
 from torch import nn
 
 from cnn_lib.arithmetic import pool_output_size
-from cnn_lib.ops import pool2d
+from cnn_lib.ops.conv import conv2d
+from cnn_lib.ops.kernels import kernel
+from cnn_lib.ops.pooling import pool2d
 
-__all__ = ["shift_change", "window_coverage", "small_cnn", "parameter_table", "HEADS"]
+__all__ = [
+    "shift_change",
+    "window_coverage",
+    "small_cnn",
+    "parameter_table",
+    "photo_feature_map",
+    "HEADS",
+]
 
 HEADS = ("flatten", "pool + flatten", "pool + global average")
 
@@ -104,3 +113,12 @@ def parameter_table(model: nn.Module, input_shape: tuple[int, ...]) -> list[tupl
             count = sum(parameter.numel() for parameter in layer.parameters())
             rows.append((type(layer).__name__, tuple(x.shape[1:]), count))
     return rows
+
+
+def photo_feature_map(size: int = 128) -> np.ndarray:
+    """Return ReLU(photo ⋆ Sobel x) for the sample photo at ``size × size``: a typical post-ReLU feature map."""
+    from cnn_lib.data import load_photo
+
+    sobel_x = kernel("Sobel x")
+    photo = load_photo(size=size)
+    return np.maximum(conv2d(photo[None, None], sobel_x[None, None], padding=1)[0, 0], 0.0)

@@ -24,6 +24,8 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 from cnn_lib.arithmetic import _check_int, conv_output_size, pool_output_size
 
 __all__ = [
@@ -32,6 +34,8 @@ __all__ = [
     "receptive_field_formula",
     "layer_geometry",
     "measure_input_gradient",
+    "FieldComparison",
+    "compare_field",
 ]
 
 
@@ -251,3 +255,52 @@ def measure_input_gradient(layers, input_size: int, row: int, column: int):
     x = torch.zeros(1, 1, input_size, input_size, dtype=torch.float64, requires_grad=True)
     model(x)[0, 0, row, column].backward()
     return x.grad[0, 0].numpy()
+
+
+@dataclass(frozen=True)
+class FieldComparison:
+    """The predicted and the measured extent of one output pixel's field, per axis (rows, columns)."""
+
+    row: ReceptiveFieldRow
+    input_size: int
+    pixel: tuple[int, int]  # the output pixel (row, column)
+    centre: tuple[float, float]
+    predicted: tuple[tuple[int, int], tuple[int, int]]  # inclusive ranges, clipped to the input
+    measured: tuple[tuple[int, int], tuple[int, int]]
+    clipped: bool  # the field runs past the input's border
+    gradient: np.ndarray
+
+    @property
+    def agrees(self) -> bool:
+        """Whether the measurement matches: equal extents inside, measured within predicted at a border."""
+        if not self.clipped:
+            return self.measured == self.predicted
+        return all(
+            p[0] <= m[0] and m[1] <= p[1]
+            for p, m in zip(self.predicted, self.measured, strict=True)
+        )
+
+
+def compare_field(layers, input_size: int, row: int, column: int) -> FieldComparison:
+    """Return the recurrence's prediction and torch's measured gradient support for one output pixel."""
+    gradient = measure_input_gradient(layers, input_size, row, column)  # validates everything
+    last = receptive_field(layers, input_size)[-1]
+    half = (last.receptive_field - 1) / 2
+    centre = (last.start + row * last.jump, last.start + column * last.jump)
+    predicted, measured, clipped = [], [], False
+    for axis, middle in enumerate(centre):
+        low, high = round(middle - half), round(middle + half)
+        clipped = clipped or low < 0 or high > input_size - 1
+        predicted.append((max(low, 0), min(high, input_size - 1)))
+        hit = np.flatnonzero(gradient.sum(axis=1 - axis))
+        measured.append((int(hit.min()), int(hit.max())))
+    return FieldComparison(
+        last,
+        input_size,
+        (row, column),
+        centre,
+        tuple(predicted),
+        tuple(measured),
+        clipped,
+        gradient,
+    )

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
+from tools.build_html import build_page, prepare_for_static_page, write_index
+from tools.notebook_opening import SERIES
 
-from build_html import build_page, prepare_for_static_page, write_index  # noqa: E402
-from notebook_opening import SERIES  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def figure_counts(notebook) -> tuple[int, int]:

@@ -15,17 +15,17 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import tomllib
 from IPython.core.interactiveshell import InteractiveShell
 
-ROOT = Path(__file__).resolve().parents[1]
+from tools.project import ROOT, read_pyproject
+
 NOTEBOOK_PATHS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 COLAB_LINK = re.compile(r"https://colab\.research\.google\.com/github/([^)\s\"']+)")
 
 
 def repository_url() -> str:
     """Read the URL from pyproject.toml directly, not through the tooling that writes the cells."""
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    project = read_pyproject()["project"]
     return project["urls"]["Repository"]
 
 

@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from cnn_lib.data import load_photo
-from cnn_lib.deconvolution import (
+from cnn_lib.ops.deconvolution import (
     blur,
     exact_inverse,
     gaussian_kernel,

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
+from tools.execute_notebooks import KERNELSPEC, execute
 
-from execute_notebooks import KERNELSPEC, execute  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_an_executed_progress_bar_is_stored_at_its_final_state_without_widget_state(tmp_path):

@@ -10,13 +10,8 @@ import torch.nn.functional as F
 
 from cnn_lib.arithmetic import conv_output_size, effective_kernel_size
 from cnn_lib.data import load_photo
-from cnn_lib.kernels import kernel
-
-
-def torch_size(i, k, s=1, p=0, d=1):
-    return F.conv2d(
-        torch.zeros(1, 1, i, i), torch.zeros(1, 1, k, k), stride=s, padding=p, dilation=d
-    ).shape[-1]
+from cnn_lib.ops.kernels import kernel
+from tests.torch_oracles import torch_conv_size
 
 
 @pytest.mark.parametrize(
@@ -31,28 +26,28 @@ def torch_size(i, k, s=1, p=0, d=1):
     ],
 )
 def test_common_configurations_table(k, s, p, at_224, at_32):
-    assert conv_output_size(224, k, s, p) == torch_size(224, k, s, p) == at_224
-    assert conv_output_size(32, k, s, p) == torch_size(32, k, s, p) == at_32
+    assert conv_output_size(224, k, s, p) == torch_conv_size(224, k, s, p) == at_224
+    assert conv_output_size(32, k, s, p) == torch_conv_size(32, k, s, p) == at_32
 
 
 @pytest.mark.parametrize(
     "i, k, s, p, right, typo", [(7, 3, 1, 1, 7, 4), (9, 3, 3, 0, 3, 4), (8, 4, 2, 1, 4, 4)]
 )
 def test_the_slash_two_typo_is_right_only_for_stride_two(i, k, s, p, right, typo):
-    assert conv_output_size(i, k, s, p) == torch_size(i, k, s, p) == right
+    assert conv_output_size(i, k, s, p) == torch_conv_size(i, k, s, p) == right
     assert (i + 2 * p - k) // 2 + 1 == typo
 
 
 def test_counting_window_starts_gives_the_formula():
     assert list(range(0, 7 + 2 - 3 + 1, 2)) == [0, 2, 4, 6]
-    assert torch_size(7, 3, 2, 1) == 4
-    assert torch_size(8, 3, 2, 0) == 3  # the last column is never read
+    assert torch_conv_size(7, 3, 2, 1) == 4
+    assert torch_conv_size(8, 3, 2, 0) == 3  # the last column is never read
 
 
 @pytest.mark.parametrize("d, span, size", [(1, 3, 7), (2, 5, 5), (3, 7, 3)])
 def test_dilation_spans_and_sizes(d, span, size):
     assert effective_kernel_size(3, d) == span
-    assert conv_output_size(9, 3, d=d) == torch_size(9, 3, d=d) == size
+    assert conv_output_size(9, 3, d=d) == torch_conv_size(9, 3, d=d) == size
 
 
 @pytest.mark.parametrize("k, valid", [(3, 8), (5, 6), (7, 4)])
@@ -74,7 +69,7 @@ def test_the_900_combination_grid_agrees_747_times_and_both_refuse_153():
     agreed = refused = 0
     for i, k, s, p, d in itertools.product(range(1, 11), range(1, 6), (1, 2, 3), (0, 1, 2), (1, 2)):
         try:
-            expected = torch_size(i, k, s, p, d)
+            expected = torch_conv_size(i, k, s, p, d)
         except RuntimeError:
             with pytest.raises(ValueError):
                 conv_output_size(i, k, s, p, d)
@@ -90,18 +85,18 @@ def test_notebook_02_exercise_answers():
         torch.nn.Conv2d(1, 1, 5), torch.nn.Conv2d(1, 1, 3, stride=2, padding=1)
     )
     assert net(torch.zeros(1, 1, 28, 28)).shape[-1] == 12
-    assert all(torch_size(i, 3, 2, 1) == math.ceil(i / 2) for i in range(1, 21))
+    assert all(torch_conv_size(i, 3, 2, 1) == math.ceil(i / 2) for i in range(1, 21))
     halving = [
         (k, s, p)
         for k in range(1, 8)
         for s in range(1, 5)
         for p in range(4)
-        if torch_size(64, k, s, p) == 32
+        if torch_conv_size(64, k, s, p) == 32
     ]
     assert halving == [(1, 2, 0), (2, 2, 0), (3, 2, 1), (4, 2, 1), (5, 2, 2), (6, 2, 2), (7, 2, 3)]
-    assert torch_size(10, 3, d=4) == 2
+    assert torch_conv_size(10, 3, d=4) == 2
     with pytest.raises(RuntimeError):
-        torch_size(10, 3, d=5)
+        torch_conv_size(10, 3, d=5)
 
 
 def test_torch_computes_cross_correlation_not_convolution():
@@ -150,7 +145,7 @@ def test_zero_padding_makes_a_false_edge_at_the_border():
 
 
 def test_symmetric_classic_kernels_are_the_same_under_convolution():
-    from cnn_lib.kernels import KERNELS
+    from cnn_lib.ops.kernels import KERNELS
 
     symmetric = [name for name, w in KERNELS.items() if np.array_equal(w, w[::-1, ::-1])]
     assert symmetric == ["identity", "box blur", "Gaussian blur", "sharpen", "Laplacian", "outline"]

@@ -1,16 +1,14 @@
 """The structure every notebook of the series shares (cheap; keeps the series consistent)."""
 
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
+from tools.notebook_opening import SERIES, colab_badge, navigation, repository_url, setup_source
 
-from notebook_opening import SERIES, colab_badge, navigation, repository_url, setup_source  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 NOTEBOOK_PATHS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}

@@ -7,7 +7,7 @@ import torch.nn.functional as F
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from cnn_lib import ops
+from cnn_lib.ops import conv as conv_module
 from cnn_lib.ops import conv2d, conv2d_loops, conv_matrix, conv_transpose2d, pool2d
 
 TOLERANCE = 1e-5
@@ -75,7 +75,7 @@ def test_conv2d_loops_matches_torch(case):
 
 
 def test_conv2d_matches_torch_when_split_into_row_blocks(monkeypatch):
-    monkeypatch.setattr(ops, "WINDOWS_PER_PRODUCT", 7)
+    monkeypatch.setattr(conv_module, "WINDOWS_PER_PRODUCT", 7)
     x, w = random_array(0, (2, 2, 11, 5)), random_array(1, (3, 2, 3, 2))
     arguments = {"stride": (2, 1), "padding": 1, "dilation": 1}
     assert_close(conv2d(x, w, **arguments), torch_conv(x, w, None, arguments))

@@ -3,12 +3,11 @@
 import re
 import subprocess
 import sys
-from pathlib import Path
 
-import tomllib
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+from tools.project import ROOT, read_pyproject
+
 CONDA_NAMES = {"pytorch": "torch"}  # conda package name → PyPI name
 
 
@@ -17,7 +16,7 @@ def requirement_name(spec: str) -> str:
 
 
 def test_environment_yml_names_the_same_packages_as_pyproject_core_and_lab():
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    project = read_pyproject()["project"]
     pip_names = {requirement_name(s) for s in project["dependencies"]}
     pip_names |= {requirement_name(s) for s in project["optional-dependencies"]["lab"]}
     environment = yaml.safe_load((ROOT / "environment.yml").read_text())
@@ -27,7 +26,7 @@ def test_environment_yml_names_the_same_packages_as_pyproject_core_and_lab():
 
 
 def test_environment_yml_uses_the_same_version_bounds_as_pyproject():
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    project = read_pyproject()["project"]
     specs = project["dependencies"] + project["optional-dependencies"]["lab"]
     bounds = {requirement_name(s): s[len(requirement_name(s)) :] for s in specs}
     environment = yaml.safe_load((ROOT / "environment.yml").read_text())

@@ -5,8 +5,14 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from cnn_lib.pooling import HEADS, parameter_table, shift_change, small_cnn, window_coverage
-from cnn_lib.widgets.pooling import photo_feature_map
+from cnn_lib.pooling import (
+    HEADS,
+    parameter_table,
+    photo_feature_map,
+    shift_change,
+    small_cnn,
+    window_coverage,
+)
 
 
 @pytest.fixture(scope="module")

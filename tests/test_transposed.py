@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cnn_lib.arithmetic import transposed_output_size
-from cnn_lib.transposed import (
+from cnn_lib.ops.transposed import (
     overlap_count,
     transposed_by_matrix,
     transposed_by_scatter,

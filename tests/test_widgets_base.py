@@ -1,9 +1,12 @@
 """The shared explorer plumbing: controls from specs, redraw on change, errors inline, the registry."""
 
+import re
+from pathlib import Path
+
 import ipywidgets as widgets
 import pytest
 
-from cnn_lib.drawing import CELL, formula_html, grid, svg
+from cnn_lib.draw.base import CELL, formula_html, grid, svg
 from cnn_lib.widgets import EXPLORERS, load_all, register
 from cnn_lib.widgets.base import (
     CheckControl,
@@ -12,8 +15,9 @@ from cnn_lib.widgets.base import (
     FloatControl,
     IntControl,
     make_control,
-    one_torch_thread,
 )
+
+BROWSER_TESTS = Path(__file__).parent / "browser"
 
 
 class SquareExplorer(Explorer):
@@ -114,17 +118,15 @@ def test_register_adds_explorers_by_name_and_refuses_clashes_and_non_explorers()
     del EXPLORERS["square-test"]
 
 
-def test_load_all_finds_the_convolution_explorers():
-    assert {"conv-arithmetic", "conv-step", "photo-kernel"} <= set(load_all())
-
-
-def test_one_torch_thread_restores_the_thread_count():
-    import torch
-
-    before = torch.get_num_threads()
-    with one_torch_thread():
-        assert torch.get_num_threads() == 1
-    assert torch.get_num_threads() == before
+def test_every_explorer_is_driven_by_a_browser_test():
+    # load_all imports every module of cnn_lib.widgets; a browser test names each explorer it
+    # drives, in EXPLORER or in notebook.explorer("…"). An explorer nobody drives fails here.
+    browser_tests = "".join(
+        path.read_text(encoding="utf-8") for path in BROWSER_TESTS.glob("test_*.py")
+    )
+    named = set(re.findall(r'EXPLORER = "([\w-]+)"', browser_tests))
+    named |= set(re.findall(r'notebook\.explorer\("([\w-]+)"\)', browser_tests))
+    assert set(load_all()) - named == set()
 
 
 def test_an_unexpected_error_is_shown_inline_with_its_type():

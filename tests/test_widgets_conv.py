@@ -7,13 +7,13 @@ import torch
 import torch.nn.functional as F
 from hypothesis import given, settings
 
-from cnn_lib.kernels import KERNELS
+from cnn_lib.ops.conv import step_grid
+from cnn_lib.ops.kernels import KERNELS
 from cnn_lib.widgets.conv import (
     CUSTOM,
     ConvArithmeticExplorer,
     ConvStepExplorer,
     PhotoKernelExplorer,
-    step_grid,
 )
 
 

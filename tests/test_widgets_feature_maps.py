@@ -9,7 +9,6 @@ from PIL import Image
 
 from cnn_lib.models import DigitsCNN, layer_outputs
 from cnn_lib.training import digits_split
-from cnn_lib.widgets import EXPLORERS
 from cnn_lib.widgets.feature_maps import (
     FeatureMapExplorer,
     digit_png,
@@ -63,9 +62,8 @@ def test_spatial_layers_stop_at_flatten():
     assert spatial_layers(DigitsCNN(pooling=None)) == ["conv1", "relu1", "conv2", "relu2"]
 
 
-def test_explorer_has_the_dom_classes_and_is_registered(explorer):
+def test_explorer_has_the_dom_classes(explorer):
     assert {"cnn-explorer", "cnn-explorer-feature-maps"} <= set(explorer._dom_classes)
-    assert EXPLORERS["feature-maps"] is FeatureMapExplorer
     assert explorer.sliders["digit"].max == 19
 
 

@@ -5,8 +5,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from cnn_lib.widgets import EXPLORERS
-from cnn_lib.widgets.pooling import PoolingExplorer, pooling_grid, torch_pool
+from cnn_lib.ops.pooling import pooling_grid
+from cnn_lib.widgets.pooling import PoolingExplorer, torch_pool
 
 
 @pytest.fixture(scope="module")
@@ -14,8 +14,7 @@ def explorer():
     return PoolingExplorer(photo_size=48)
 
 
-def test_pooling_explorer_is_registered_with_its_dom_classes(explorer):
-    assert EXPLORERS["pooling"] is PoolingExplorer
+def test_pooling_explorer_carries_its_dom_classes(explorer):
     assert {"cnn-explorer", "cnn-explorer-pooling"} <= set(explorer._dom_classes)
 
 

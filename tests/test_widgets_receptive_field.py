@@ -2,8 +2,8 @@
 
 import pytest
 
-from cnn_lib.drawing_receptive_field import compare_field, draw_receptive_field
-from cnn_lib.widgets import EXPLORERS
+from cnn_lib.draw.receptive_field import draw_receptive_field
+from cnn_lib.receptive_field import compare_field
 from cnn_lib.widgets.receptive_field import ReceptiveFieldExplorer, stack_from_values
 
 DEFAULT_STACK = [(3, 1, 0, 1), (3, 2, 0, 1), (3, 1, 0, 2)]
@@ -41,9 +41,8 @@ def test_draw_receptive_field_refuses_a_stack_too_big_or_a_pixel_outside_the_out
         draw_receptive_field(DEFAULT_STACK, 20, 4, 0)
 
 
-def test_explorer_is_registered_and_carries_the_dom_classes():
+def test_explorer_carries_the_dom_classes_and_shows_the_default_formula():
     explorer = ReceptiveFieldExplorer()
-    assert EXPLORERS["receptive-field"] is ReceptiveFieldExplorer
     assert {"cnn-explorer", "cnn-explorer-receptive-field"} <= set(explorer._dom_classes)
     assert "cnn-formula" in explorer.formula._dom_classes
     assert "r₃ = 5 + 2·(3 − 1)·2 = 13" in explorer.formula.value

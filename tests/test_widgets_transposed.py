@@ -1,15 +1,13 @@
 """The transposed-convolution explorer: moves redraw with PyTorch's sizes; refused settings show inline and clear."""
 
 import pytest
-from torch_oracles import torch_transposed_size
 
-from cnn_lib.widgets import EXPLORERS
 from cnn_lib.widgets.transposed import TransposedExplorer
+from tests.torch_oracles import torch_transposed_size
 
 
-def test_transposed_explorer_is_registered_with_its_dom_classes():
+def test_transposed_explorer_carries_its_dom_classes():
     explorer = TransposedExplorer()
-    assert EXPLORERS["transposed"] is TransposedExplorer
     assert {"cnn-explorer", "cnn-explorer-transposed"} <= set(explorer._dom_classes)
 
 
@@ -33,7 +31,7 @@ def test_transposed_explorer_default_shows_the_formula_and_torch_agrees():
 def test_transposed_explorer_moves_give_torchs_size(i, k, s, p, extra, d):
     explorer = TransposedExplorer()
     explorer.set_values(i=i, k=k, s=s, p=p, output_padding=extra, d=d)
-    o = torch_transposed_size(i, k, s, p, extra, d)
+    o = torch_transposed_size(i, k, s, p, d, extra)
     assert explorer.formula.value.split("= ")[-1].startswith(f"{o}<")
     assert f"output {o}×{o}" in explorer.figure.value and "✓" in explorer.check.value
 

@@ -1,6 +1,6 @@
 """Execute every notebook and write a static HTML site under build/html/, for reading without Jupyter.
 
-Usage: python tools/build_html.py [--out build/html] [notebooks/NN_x.ipynb ...]   (or `make html`)
+Usage: python -m tools.build_html [--out build/html] [notebooks/NN_x.ipynb ...]   (or `make html`)
 
 Each page is self-contained: figures and markdown images are embedded as data URIs, links to
 sibling notebooks point at their pages, and each live explorer is replaced by a note (its static
@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import html
 import re
-import sys
 import time
 from pathlib import Path
 
@@ -21,10 +20,9 @@ import nbformat
 from nbclient import NotebookClient
 from nbconvert import HTMLExporter
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
+from tools.notebook_opening import SERIES
 
-from notebook_opening import SERIES  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 EXPLORER_NOTE = (

@@ -1,6 +1,6 @@
 """Execute notebooks in place, in full mode with fixed seeds, and store clean outputs.
 
-Usage: python tools/execute_notebooks.py notebooks/01_*.ipynb ...   (or `make notebooks`)
+Usage: python -m tools.execute_notebooks notebooks/01_*.ipynb ...   (or `make notebooks`)
 
 Each notebook runs with the notebooks/ folder as its working directory (so
 ``../images`` resolves), gets the standard kernelspec, and loses saved widget

@@ -8,12 +8,11 @@ notebook against the same definitions.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import nbformat
-import tomllib
 
-ROOT = Path(__file__).resolve().parents[1]
+from tools.project import ROOT, read_pyproject
+
 NOTEBOOKS = ROOT / "notebooks"
 
 # The series, in order. Navigation links come from this list, so they do not
@@ -31,8 +30,7 @@ SERIES = [
 
 def repository_url() -> str:
     """Return the repository URL, whose one home is pyproject.toml's [project.urls]."""
-    with open(ROOT / "pyproject.toml", "rb") as file:
-        return tomllib.load(file)["project"]["urls"]["Repository"]
+    return read_pyproject()["project"]["urls"]["Repository"]
 
 
 def github_path() -> str:

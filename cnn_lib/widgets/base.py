@@ -17,7 +17,7 @@ explorer alone in a cell shows it) that declares its controls and draws::
 ``draw`` reads plain values and sets widget values; a ``ValueError`` it raises
 is caught and its message shown in the ``cnn-error`` element (the widget keeps
 working, and the next valid move clears it). Only pure drawing functions (from
-:mod:`cnn_lib.drawing`) should compute what is shown, so they can be tested alone.
+:mod:`cnn_lib.draw.base`) should compute what is shown, so they can be tested alone.
 
 DOM conventions the browser tests rely on: the outer box has classes
 ``cnn-explorer`` and ``cnn-explorer-<name>``; the formula, error and check
@@ -35,7 +35,7 @@ from typing import Any, ClassVar
 
 import ipywidgets as widgets
 
-from cnn_lib.drawing import error_html
+from cnn_lib.draw.base import error_html
 
 __all__ = [
     "IntControl",
@@ -44,7 +44,6 @@ __all__ = [
     "FloatControl",
     "Control",
     "make_control",
-    "one_torch_thread",
     "Explorer",
 ]
 
@@ -134,24 +133,6 @@ def make_control(spec: Control) -> widgets.Widget:
     raise ValueError(
         f"spec must be an IntControl, ChoiceControl, CheckControl or FloatControl, got {spec!r}."
     )
-
-
-@contextmanager
-def one_torch_thread() -> Iterator[None]:
-    """Run the block with PyTorch on one CPU thread, then restore the previous count.
-
-    An explorer's torch check is tiny (a 7×7 or 256×256 convolution); waking a
-    thread pool for it costs more than it saves, and on a busy machine the pool's
-    waiting turned a 1 ms check into 30–60 ms (measured on the 2-core test machine).
-    """
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 class Explorer(widgets.VBox):

@@ -1,7 +1,7 @@
 """The explorers of notebooks 01 and 02: one convolution step, a photo through a kernel, the output-size formula.
 
-Wiring only: what is drawn comes from :mod:`cnn_lib.drawing_conv`, what is
-computed from :mod:`cnn_lib.arithmetic`, :mod:`cnn_lib.ops` and :mod:`cnn_lib.kernels`;
+Wiring only: what is drawn comes from :mod:`cnn_lib.draw.conv`, what is
+computed from :mod:`cnn_lib.arithmetic`, :mod:`cnn_lib.ops` and :mod:`cnn_lib.ops.kernels`;
 every move is checked against PyTorch and the check shown in the ``cnn-check`` line.
 """
 
@@ -14,14 +14,16 @@ import numpy as np
 import torch
 
 from cnn_lib.arithmetic import conv_output_size, substituted_formula
-from cnn_lib.drawing import array_to_png, check_html, format_number, formula_html
-from cnn_lib.drawing_conv import (
+from cnn_lib.device import torch_threads
+from cnn_lib.draw.base import array_to_png, check_html, format_number, formula_html
+from cnn_lib.draw.conv import (
     draw_conv_arithmetic,
     draw_conv_step,
     draw_kernel_overhang,
     feature_map_png,
 )
-from cnn_lib.kernels import INTEGER_KERNELS, KERNELS, apply_kernel
+from cnn_lib.ops.conv import step_grid
+from cnn_lib.ops.kernels import INTEGER_KERNELS, KERNELS, apply_kernel
 from cnn_lib.widgets import register
 from cnn_lib.widgets.base import (
     CheckControl,
@@ -29,10 +31,9 @@ from cnn_lib.widgets.base import (
     Explorer,
     FloatControl,
     IntControl,
-    one_torch_thread,
 )
 
-__all__ = ["ConvArithmeticExplorer", "ConvStepExplorer", "PhotoKernelExplorer", "step_grid"]
+__all__ = ["ConvArithmeticExplorer", "ConvStepExplorer", "PhotoKernelExplorer"]
 
 
 @register
@@ -55,7 +56,7 @@ class ConvArithmeticExplorer(Explorer):
         self.figure.value = draw_conv_arithmetic(i, k, s, p, d)
         o = conv_output_size(i, k, s, p, d)
         layer = torch.nn.Conv2d(1, 1, kernel_size=k, stride=s, padding=p, dilation=d, bias=False)
-        with torch.no_grad(), one_torch_thread():
+        with torch.no_grad(), torch_threads(1):
             shape = tuple(layer(torch.zeros(1, 1, i, i)).shape)
         self.check.value = check_html(
             shape[-2:] == (o, o),
@@ -66,13 +67,6 @@ class ConvArithmeticExplorer(Explorer):
     def on_error(self, values: dict[str, Any], error: ValueError) -> None:
         self.figure.value = draw_kernel_overhang(values["i"], values["k"], values["p"], values["d"])
         self.check.value = ""
-
-
-def step_grid(size: int = 7, seed: int = 0) -> np.ndarray:
-    """Return the small grid of whole numbers 0–3 that the step-through slides over."""
-    if not isinstance(size, int) or size < 3:
-        raise ValueError(f"size must be a whole number ≥ 3 (room for a 3×3 kernel), got {size!r}.")
-    return np.random.default_rng(seed).integers(0, 4, (size, size)).astype(float)
 
 
 @register
@@ -109,7 +103,7 @@ class ConvStepExplorer(Explorer):
         self.formula.value = formula_html(
             f"output[{row}, {col}] = {terms} = {format_number(total)}"
         )
-        with one_torch_thread():
+        with torch_threads(1):
             reference = torch.nn.functional.conv2d(
                 torch.from_numpy(self.x)[None, None], torch.from_numpy(np.array(w))[None, None]
             )[0, 0, row, col].item()
@@ -217,7 +211,7 @@ class PhotoKernelExplorer(Explorer):
         self, photo: np.ndarray, w: np.ndarray, feature_map: np.ndarray
     ) -> None:
         channels_first = photo[None] if photo.ndim == 2 else photo.transpose(2, 0, 1)
-        with one_torch_thread():
+        with torch_threads(1):
             reference = torch.nn.functional.conv2d(
                 torch.from_numpy(np.ascontiguousarray(channels_first))[:, None],
                 torch.from_numpy(w)[None, None],

@@ -13,10 +13,11 @@ import ipywidgets as widgets
 import numpy as np
 import torch
 
-from cnn_lib.drawing import array_to_png, check_html, formula_html
+from cnn_lib.device import torch_threads
+from cnn_lib.draw.base import array_to_png, check_html, formula_html
 from cnn_lib.models import DigitsCNN, layer_outputs, shape_table
 from cnn_lib.widgets import register
-from cnn_lib.widgets.base import ChoiceControl, Explorer, IntControl, one_torch_thread
+from cnn_lib.widgets.base import ChoiceControl, Explorer, IntControl
 
 __all__ = ["FeatureMapExplorer", "feature_maps_png", "digit_png", "spatial_layers"]
 
@@ -129,7 +130,7 @@ class FeatureMapExplorer(Explorer):
     def outputs(self, digit: int) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
         """Return every layer's output for one test digit and its class probabilities (cached)."""
         if self._cache is None or self._cache[0] != digit:
-            with one_torch_thread():
+            with torch_threads(1):
                 named = dict(layer_outputs(self.model, self.images[digit : digit + 1]))
             self._cache = (digit, named, named["fc2"][0].softmax(0))
         return self._cache[1], self._cache[2]

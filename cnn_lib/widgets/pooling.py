@@ -1,6 +1,6 @@
 """The explorer of notebook 03: max, average, min and Lp pooling on a small grid and on a photo's feature map.
 
-Wiring only: what is drawn comes from :mod:`cnn_lib.drawing_pooling`, what is
+Wiring only: what is drawn comes from :mod:`cnn_lib.draw.pooling`, what is
 computed from :mod:`cnn_lib.arithmetic` and :mod:`cnn_lib.ops`; every move is
 checked against PyTorch (min pooling as ``−max_pool2d(−x)``, which PyTorch
 lacks as a layer) and the check shown in the ``cnn-check`` line.
@@ -16,15 +16,17 @@ import torch
 import torch.nn.functional as F
 
 from cnn_lib.arithmetic import substituted_formula
-from cnn_lib.drawing import array_to_png, check_html, formula_html, grid, label, svg, tint
-from cnn_lib.drawing_pooling import POOL_MODES, draw_pooling, pool_grid, pooled_photo_png
-from cnn_lib.viz import INPUT_COLOR
+from cnn_lib.device import torch_threads
+from cnn_lib.draw.base import array_to_png, check_html, formula_html, grid, label, svg, tint
+from cnn_lib.draw.pooling import draw_pooling, pool_grid, pooled_photo_png
+from cnn_lib.ops.pooling import POOL_MODES, pooling_grid
+from cnn_lib.palette import INPUT_COLOR
+from cnn_lib.pooling import photo_feature_map
 from cnn_lib.widgets import register
-from cnn_lib.widgets.base import CheckControl, ChoiceControl, Explorer, IntControl, one_torch_thread
+from cnn_lib.widgets.base import CheckControl, ChoiceControl, Explorer, IntControl
 
-__all__ = ["PoolingExplorer", "pooling_grid", "photo_feature_map", "torch_pool"]
+__all__ = ["PoolingExplorer", "torch_pool"]
 
-SOBEL_X = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
 TORCH_NAMES = {
     "max": "F.max_pool2d(x, {})",
     "avg": "F.avg_pool2d(x, {})",
@@ -33,27 +35,11 @@ TORCH_NAMES = {
 }
 
 
-def pooling_grid(size: int = 6, seed: int = 0) -> np.ndarray:
-    """Return the grid of whole numbers 0–9 that the explorer pools (its top-left ``size × size``)."""
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise ValueError(f"size must be a whole number ≥ 1, got {size!r}.")
-    return np.random.default_rng(seed).integers(0, 10, (size, size)).astype(float)
-
-
-def photo_feature_map(size: int = 128) -> np.ndarray:
-    """Return ReLU(photo ⋆ Sobel x) for the sample photo at ``size × size``: a typical post-ReLU feature map."""
-    from cnn_lib.data import load_photo
-    from cnn_lib.ops import conv2d
-
-    photo = load_photo(size=size)
-    return np.maximum(conv2d(photo[None, None], SOBEL_X[None, None], padding=1)[0, 0], 0.0)
-
-
 def torch_pool(x, k: int, s: int | None, p: int, mode: str, ceil_mode: bool) -> np.ndarray:
     """Return PyTorch's pooling of the 2-D grid ``x``; min pooling is ``−max_pool2d(−x)``."""
     t = torch.from_numpy(np.asarray(x, dtype=float))[None, None]
     s = k if s is None else s
-    with torch.no_grad(), one_torch_thread():
+    with torch.no_grad(), torch_threads(1):
         if mode == "max":
             out = F.max_pool2d(t, k, s, p, ceil_mode=ceil_mode)
         elif mode == "min":

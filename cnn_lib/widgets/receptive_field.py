@@ -1,6 +1,6 @@
 """The "stacking layers" explorer of notebook 02: what one output pixel of a stack sees.
 
-Wiring only: the figure comes from :mod:`cnn_lib.drawing_receptive_field`, the
+Wiring only: the figure comes from :mod:`cnn_lib.draw.receptive_field`, the
 numbers from :mod:`cnn_lib.receptive_field`; every move is measured with
 PyTorch's input gradient and the agreement shown in the ``cnn-check`` line.
 """
@@ -11,12 +11,13 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from cnn_lib.drawing import check_html, format_number, formula_html, grid, label, svg
-from cnn_lib.drawing_receptive_field import PANEL_PIXELS, compare_field, draw_field_comparison
-from cnn_lib.receptive_field import receptive_field, receptive_field_formula
-from cnn_lib.viz import INPUT_COLOR
+from cnn_lib.device import torch_threads
+from cnn_lib.draw.base import check_html, format_number, formula_html, grid, label, svg
+from cnn_lib.draw.receptive_field import PANEL_PIXELS, draw_field_comparison
+from cnn_lib.palette import INPUT_COLOR
+from cnn_lib.receptive_field import compare_field, receptive_field, receptive_field_formula
 from cnn_lib.widgets import register
-from cnn_lib.widgets.base import CheckControl, Explorer, IntControl, one_torch_thread
+from cnn_lib.widgets.base import CheckControl, Explorer, IntControl
 
 __all__ = ["ReceptiveFieldExplorer", "MAX_LAYERS", "stack_from_values"]
 
@@ -86,7 +87,7 @@ class ReceptiveFieldExplorer(Explorer):
         layers = stack_from_values(values)
         rows = receptive_field(layers, values["i"])
         row, column = self._fit_pixel_sliders(rows[-1].output_size)
-        with one_torch_thread():
+        with torch_threads(1):
             comparison = compare_field(layers, values["i"], row, column)
         self.figure.value = draw_field_comparison(comparison)
         lines = receptive_field_formula(layers, values["i"])

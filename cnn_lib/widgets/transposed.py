@@ -1,7 +1,7 @@
 """The explorer of notebook 04: the size of a transposed convolution, with the grid it really convolves.
 
-Wiring only: what is drawn comes from :mod:`cnn_lib.drawing_transposed`, what is
-computed from :mod:`cnn_lib.arithmetic` and :mod:`cnn_lib.transposed`; every move
+Wiring only: what is drawn comes from :mod:`cnn_lib.draw.transposed`, what is
+computed from :mod:`cnn_lib.arithmetic` and :mod:`cnn_lib.ops.transposed`; every move
 builds a real ``torch.nn.ConvTranspose2d`` and shows in the ``cnn-check`` line
 whether its output size and per-pixel copy counts agree.
 """
@@ -14,12 +14,13 @@ import numpy as np
 import torch
 
 from cnn_lib.arithmetic import substituted_formula, transposed_output_size
-from cnn_lib.drawing import check_html, formula_html, grid, label, svg, tint
-from cnn_lib.drawing_transposed import draw_transposed
-from cnn_lib.transposed import overlap_count
-from cnn_lib.viz import INPUT_COLOR
+from cnn_lib.device import torch_threads
+from cnn_lib.draw.base import check_html, formula_html, grid, label, svg, tint
+from cnn_lib.draw.transposed import draw_transposed
+from cnn_lib.ops.transposed import overlap_count
+from cnn_lib.palette import INPUT_COLOR
 from cnn_lib.widgets import register
-from cnn_lib.widgets.base import Explorer, IntControl, one_torch_thread
+from cnn_lib.widgets.base import Explorer, IntControl
 
 __all__ = ["TransposedExplorer", "torch_copy_counts"]
 
@@ -29,7 +30,7 @@ def torch_copy_counts(i: int, k: int, s: int, p: int, output_padding: int, d: in
     layer = torch.nn.ConvTranspose2d(
         1, 1, k, stride=s, padding=p, output_padding=output_padding, dilation=d, bias=False
     )
-    with torch.no_grad(), one_torch_thread():
+    with torch.no_grad(), torch_threads(1):
         layer.weight.fill_(1.0)
         return layer(torch.ones(1, 1, i, i))[0, 0].numpy()
 

@@ -7,18 +7,21 @@ Where it is missing the tests skip with a message, except under CI=true, where t
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools"))
+from tests.browser.lab_browser import (
+    SAVE_REFUSED,
+    chromium_browser,
+    chromium_executable,
+    running_lab,
+)
+from tests.browser.lab_notebook import LabNotebook
 
-from lab_browser import SAVE_REFUSED, chromium_browser, chromium_executable, running_lab  # noqa: E402
-from lab_notebook import LabNotebook  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from lab_notebook import LabNotebook
 
-from cnn_lib.drawing import format_number
-from cnn_lib.kernels import KERNELS
-from cnn_lib.widgets.conv import step_grid
+from cnn_lib.draw.base import format_number
+from cnn_lib.ops.conv import step_grid
+from cnn_lib.ops.kernels import KERNELS
+from tests.browser.lab_notebook import LabNotebook
 
 NOTEBOOK = "notebooks/01_kernels_and_feature_maps.ipynb"
 

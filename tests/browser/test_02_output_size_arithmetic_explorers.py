@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-import torch
 
 from cnn_lib.arithmetic import substituted_formula
+from tests.torch_oracles import torch_conv_size
 
 NOTEBOOK = "notebooks/02_output_size_arithmetic.ipynb"
 EXPLORER = "conv-arithmetic"
@@ -17,13 +17,6 @@ LABELS = {
     "d": "d (dilation)",
 }
 DEFAULTS = {"i": 7, "k": 3, "s": 2, "p": 1, "d": 1}
-
-
-def torch_output_size(i: int, k: int, s: int, p: int, d: int) -> int:
-    """Return the output size PyTorch gives, the oracle for the number the explorer prints."""
-    layer = torch.nn.Conv2d(1, 1, kernel_size=k, stride=s, padding=p, dilation=d, bias=False)
-    with torch.no_grad():
-        return layer(torch.zeros(1, 1, i, i)).shape[-1]
 
 
 def formula_text(explorer) -> str:
@@ -57,7 +50,7 @@ def test_each_slider_moved_with_the_keyboard_redraws_with_the_right_numbers(
     for values in notebook.step_both_ways(explorer, LABELS[key], DEFAULTS, key):
         text = formula_text(explorer)
         assert text == substituted_formula("conv", **values)
-        assert text.endswith(f"= {torch_output_size(**values)}")
+        assert text.endswith(f"= {torch_conv_size(**values)}")
         check = explorer.locator(".cnn-check").inner_text()
         assert check.startswith("✓") and f"(1, 1, {values['i']}, {values['i']})" in check
 
@@ -76,6 +69,6 @@ def test_impossible_combination_shows_the_message_and_the_explorer_recovers(
     error.wait_for(state="hidden", timeout=15_000)
     values = {"i": 1, "k": 7, "s": 2, "p": 4, "d": 1}
     notebook.wait_text(explorer.locator(".cnn-formula"), substituted_formula("conv", **values))
-    assert formula_text(explorer).endswith(f"= {torch_output_size(**values)}")
+    assert formula_text(explorer).endswith(f"= {torch_conv_size(**values)}")
     assert explorer.locator(".cnn-check").inner_text().startswith("✓")
     explorer.screenshot(path=screenshot_dir / "02_conv_arithmetic_recovered.png")

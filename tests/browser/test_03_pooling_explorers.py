@@ -7,6 +7,7 @@ import torch
 import torch.nn.functional as F
 
 from cnn_lib.arithmetic import substituted_formula
+from tests.torch_oracles import torch_pool_size
 
 NOTEBOOK = "notebooks/03_pooling.ipynb"
 EXPLORER = "pooling"
@@ -20,19 +21,14 @@ TORCH_CALLS = {
 }
 
 
-def torch_pooled_size(size: int, k: int, s: int, p: int, ceil_mode: bool = False) -> int:
-    """Return the output size of PyTorch's max pooling: the oracle for the explorer's numbers."""
-    return F.max_pool2d(torch.zeros(1, 1, size, size), k, s, p, ceil_mode=ceil_mode).shape[-1]
-
-
 def assert_shows(explorer, values: dict, ceil_mode: bool = False) -> None:
     text = explorer.locator(".cnn-formula").inner_text().strip()
     assert text == substituted_formula("pool", **values, ceil_mode=ceil_mode)
     assert text.endswith(
-        f"= {torch_pooled_size(values['i'], values['k'], values['s'], values['p'], ceil_mode)}"
+        f"= {torch_pool_size(values['i'], values['k'], values['s'], values['p'], ceil_mode=ceil_mode)}"
     )
     assert explorer.locator(".cnn-check").inner_text().startswith("✓")
-    photo = torch_pooled_size(128, values["k"], values["s"], values["p"], ceil_mode)
+    photo = torch_pool_size(128, values["k"], values["s"], values["p"], ceil_mode=ceil_mode)
     assert f"128×128 → {photo}×{photo}" in explorer.inner_text()
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from torch_oracles import torch_transposed_size
 
 from cnn_lib.arithmetic import substituted_formula
+from tests.torch_oracles import torch_transposed_size
 
 NOTEBOOK = "notebooks/04_transposed_convolution.ipynb"
 EXPLORER = "transposed"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -10,10 +9,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
-
-from lab_browser import running_lab  # noqa: E402
-from lab_notebook import LabNotebook  # noqa: E402
+from tests.browser.lab_browser import running_lab
+from tests.browser.lab_notebook import LabNotebook
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 

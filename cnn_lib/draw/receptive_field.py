@@ -1,6 +1,6 @@
 """The receptive-field figure as an SVG string: what one output pixel of a stack of layers sees.
 
-Pure function built from :mod:`cnn_lib.drawing` primitives; the explorer in
+Pure function built from :mod:`cnn_lib.draw.base` primitives; the explorer in
 :mod:`cnn_lib.widgets.receptive_field` shows it live and notebook 02 shows it as
 a static figure. Two copies of the input side by side: on the left the field the
 recurrence predicts (an ``r × r`` square centred at ``start + index·jump``), on
@@ -11,66 +11,15 @@ the chosen pixel.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from cnn_lib.drawing import arrow, format_number, grid, label, svg, tint, window
-from cnn_lib.receptive_field import ReceptiveFieldRow, measure_input_gradient, receptive_field
-from cnn_lib.viz import HIGHLIGHT_COLOR, INPUT_COLOR, OUTPUT_COLOR, TEXT_COLOR
+from cnn_lib.draw.base import arrow, format_number, grid, label, svg, tint, window
+from cnn_lib.palette import HIGHLIGHT_COLOR, INPUT_COLOR, OUTPUT_COLOR, TEXT_COLOR
+from cnn_lib.receptive_field import FieldComparison, compare_field
 
-__all__ = ["FieldComparison", "compare_field", "draw_field_comparison", "draw_receptive_field"]
+__all__ = ["draw_field_comparison", "draw_receptive_field"]
 
 PANEL_PIXELS = 260  # each input copy is drawn this wide, whatever the input size
-
-
-@dataclass(frozen=True)
-class FieldComparison:
-    """The predicted and the measured extent of one output pixel's field, per axis (rows, columns)."""
-
-    row: ReceptiveFieldRow
-    input_size: int
-    pixel: tuple[int, int]  # the output pixel (row, column)
-    centre: tuple[float, float]
-    predicted: tuple[tuple[int, int], tuple[int, int]]  # inclusive ranges, clipped to the input
-    measured: tuple[tuple[int, int], tuple[int, int]]
-    clipped: bool  # the field runs past the input's border
-    gradient: np.ndarray
-
-    @property
-    def agrees(self) -> bool:
-        """Whether the measurement matches: equal extents inside, measured within predicted at a border."""
-        if not self.clipped:
-            return self.measured == self.predicted
-        return all(
-            p[0] <= m[0] and m[1] <= p[1]
-            for p, m in zip(self.predicted, self.measured, strict=True)
-        )
-
-
-def compare_field(layers, input_size: int, row: int, column: int) -> FieldComparison:
-    """Return the recurrence's prediction and torch's measured gradient support for one output pixel."""
-    gradient = measure_input_gradient(layers, input_size, row, column)  # validates everything
-    last = receptive_field(layers, input_size)[-1]
-    half = (last.receptive_field - 1) / 2
-    centre = (last.start + row * last.jump, last.start + column * last.jump)
-    predicted, measured, clipped = [], [], False
-    for axis, middle in enumerate(centre):
-        low, high = round(middle - half), round(middle + half)
-        clipped = clipped or low < 0 or high > input_size - 1
-        predicted.append((max(low, 0), min(high, input_size - 1)))
-        hit = np.flatnonzero(gradient.sum(axis=1 - axis))
-        measured.append((int(hit.min()), int(hit.max())))
-    return FieldComparison(
-        last,
-        input_size,
-        (row, column),
-        centre,
-        tuple(predicted),
-        tuple(measured),
-        clipped,
-        gradient,
-    )
 
 
 def _panel(x: float, y: float, size: int, cell: float, fills, box, centre, title: str) -> str:

@@ -5,7 +5,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from cnn_lib.drawing_pooling import draw_pooling, draw_unpooling, pool_grid, pooled_photo_png
+from cnn_lib.draw.pooling import draw_pooling, draw_unpooling, pool_grid, pooled_photo_png
 
 X = np.random.default_rng(0).integers(0, 10, (6, 6)).astype(float)
 

@@ -1,4 +1,4 @@
-"""Input checks shared by :mod:`cnn_lib.ops` and :mod:`cnn_lib.ops_transposed`.
+"""Input checks shared by every operation in :mod:`cnn_lib.ops`.
 
 Every public operation validates its arguments here, once, and raises
 ``ValueError`` with a sentence naming the parameter and what to change, so a

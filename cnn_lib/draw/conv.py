@@ -1,6 +1,6 @@
 """Figures of a convolution as SVG strings: the output-size picture and one step of the sliding window.
 
-Pure functions built from :mod:`cnn_lib.drawing` primitives; the explorers in
+Pure functions built from :mod:`cnn_lib.draw.base` primitives; the explorers in
 :mod:`cnn_lib.widgets.conv` show them live and the notebooks show them as static
 figures. Symbols: ``i`` input size, ``k`` kernel size, ``s`` stride, ``p`` padding,
 ``d`` dilation (square inputs and kernels).
@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnn_lib.arithmetic import conv_output_size, effective_kernel_size
-from cnn_lib.drawing import (
+from cnn_lib.draw.base import (
     CELL,
     array_to_png,
     arrow,
@@ -25,7 +25,7 @@ from cnn_lib.drawing import (
     window,
 )
 from cnn_lib.ops import conv2d
-from cnn_lib.viz import (
+from cnn_lib.palette import (
     HIGHLIGHT_COLOR,
     INPUT_COLOR,
     KERNEL_COLOR,

@@ -1,17 +1,9 @@
-"""Transposed-convolution figures: drawn for valid settings, refused with the arithmetic's message otherwise."""
+"""Transposed-convolution drawings: drawn for valid settings, refused with the arithmetic's message otherwise."""
 
-import matplotlib
 import pytest
-from torch_oracles import torch_transposed_size
 
-from cnn_lib.drawing_transposed import (
-    draw_transposed,
-    plot_image_row,
-    plot_overlap_maps,
-    stretched_grid,
-)
-
-matplotlib.use("Agg")
+from cnn_lib.draw.transposed import draw_transposed, stretched_grid
+from tests.torch_oracles import torch_transposed_size
 
 
 def test_stretched_grid_puts_inputs_every_s_cells_inside_the_padding():
@@ -29,7 +21,7 @@ def test_stretched_grid_adds_output_padding_on_bottom_and_right_only():
     ("i", "k", "s", "p", "extra", "d"), [(3, 3, 2, 0, 0, 1), (4, 2, 2, 3, 1, 1), (2, 3, 1, 1, 1, 2)]
 )
 def test_draw_transposed_writes_torchs_output_size(i, k, s, p, extra, d):
-    o = torch_transposed_size(i, k, s, p, extra, d)
+    o = torch_transposed_size(i, k, s, p, d, extra)
     assert f"output {o}×{o}" in draw_transposed(i, k, s, p, extra, d)
 
 
@@ -40,14 +32,3 @@ def test_draw_transposed_says_crop_when_padding_exceeds_the_dilated_kernel():
 def test_draw_transposed_refuses_output_padding_not_below_stride():
     with pytest.raises(ValueError, match="output_padding"):
         draw_transposed(3, 3, 2, 0, 2, 1)
-
-
-def test_plot_overlap_maps_draws_one_titled_panel_per_case():
-    figure = plot_overlap_maps([(3, 2, 0, 0), (4, 2, 1, 0)])
-    titles = [ax.get_title() for ax in figure.axes]
-    assert titles == ["k=3, s=2, p=0: uneven", "k=4, s=2, p=1: even inside"]
-
-
-def test_plot_image_row_refuses_no_images():
-    with pytest.raises(ValueError, match="at least one"):
-        plot_image_row({}, "nothing")

@@ -1,15 +1,19 @@
-"""The classic hand-made 3×3 kernels of image processing, before networks learned their own.
+"""The classic hand-made 3×3 kernels of image processing, before networks learned their own (notebook 01).
 
 Each kernel is a float64 (3, 3) array used as PyTorch uses weights: cross-correlation,
 so the kernel is laid over the image as printed (not flipped). Sobel x responds to
 intensity changing from left to right (vertical edges), Sobel y from top to bottom.
+:func:`random_crops` cuts the training images for learning a kernel by gradient descent
+(the loop itself stays in the notebook, where the learner reads it).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["KERNELS", "INTEGER_KERNELS", "apply_kernel", "kernel"]
+from cnn_lib.ops.conv import conv2d
+
+__all__ = ["KERNELS", "INTEGER_KERNELS", "apply_kernel", "kernel", "random_crops"]
 
 KERNELS: dict[str, np.ndarray] = {
     "identity": np.array([[0, 0, 0], [0, 1, 0], [0, 0, 0]], dtype=float),
@@ -40,10 +44,8 @@ def apply_kernel(image, w, padding: int = 0) -> np.ndarray:
     """Return ``image`` (H, W) or (H, W, 3) cross-correlated with the 2-D kernel ``w``, channel by channel.
 
     A colour image gets the same kernel on each channel (a "depthwise" filter), so
-    the result is a colour image again; :func:`cnn_lib.ops.conv2d` does the work.
+    the result is a colour image again; :func:`cnn_lib.ops.conv.conv2d` does the work.
     """
-    from cnn_lib.ops import conv2d
-
     image, w = np.asarray(image, dtype=float), np.asarray(w, dtype=float)
     if w.ndim != 2:
         raise ValueError(f"w must be a 2-D kernel such as a (3, 3) array, got shape {w.shape}.")
@@ -53,3 +55,24 @@ def apply_kernel(image, w, padding: int = 0) -> np.ndarray:
         channels = image.transpose(2, 0, 1)[:, None]  # each channel as its own one-channel image
         return conv2d(channels, w[None, None], padding=padding)[:, 0].transpose(1, 2, 0)
     raise ValueError(f"image must have shape (H, W) or (H, W, 3), got {image.shape}.")
+
+
+def random_crops(image, count: int, size: int, seed: int = 0) -> np.ndarray:
+    """Return ``count`` random ``size × size`` crops of a 2-D image as a float32 (count, 1, size, size) batch."""
+    image = np.asarray(image, dtype=np.float32)
+    if image.ndim != 2:
+        raise ValueError(f"image must be a 2-D grayscale array, got shape {image.shape}.")
+    for name, value in (("count", count), ("size", size)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive whole number, got {value!r}.")
+    if size > min(image.shape):
+        raise ValueError(
+            f"size={size} is larger than the image {image.shape}; use size ≤ {min(image.shape)}."
+        )
+    rng = np.random.default_rng(seed)
+    tops = rng.integers(0, image.shape[0] - size + 1, count)
+    lefts = rng.integers(0, image.shape[1] - size + 1, count)
+    crops = [
+        image[top : top + size, left : left + size] for top, left in zip(tops, lefts, strict=True)
+    ]
+    return np.stack(crops)[:, None]

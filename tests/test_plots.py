@@ -5,23 +5,19 @@ import pytest
 import torch
 from matplotlib.figure import Figure
 
-from cnn_lib import viz
-from cnn_lib.viz import (
+from cnn_lib.plots import (
     plot_confusion_matrix,
     plot_feature_maps,
     plot_history,
     plot_image_grid,
+    plot_kernel_learning,
     plot_kernels,
+    plot_overlap_maps,
 )
 
 
 def images_shown(figure: Figure) -> list:
     return [image for axes in figure.axes for image in axes.images]
-
-
-def test_palette_is_the_okabe_ito_scheme():
-    assert viz.PALETTE["input"] == "#0072B2" and viz.PALETTE["kernel"] == "#E69F00"
-    assert viz.PALETTE["output"] == "#009E73" and viz.PALETTE["padding"] == "#BBBBBB"
 
 
 def test_plot_history_draws_loss_and_accuracy_side_by_side():
@@ -72,6 +68,27 @@ def test_plot_image_grid_rejects_mismatched_titles_and_bad_shapes():
         plot_image_grid(np.zeros((3, 8, 8)), ["a"])
     with pytest.raises(ValueError, match="images must be"):
         plot_image_grid(np.zeros((8, 8)))
+    with pytest.raises(ValueError, match="images must be"):
+        plot_image_grid({})
+
+
+def test_plot_image_grid_takes_images_of_different_sizes_titled_by_dict_keys():
+    figure = plot_image_grid({"photo": np.zeros((8, 8)), "map": np.ones((4, 4))}, size=2.0)
+    assert [axes.get_title() for axes in figure.axes] == ["photo", "map"]
+    assert [image.get_array().shape for image in images_shown(figure)] == [(8, 8), (4, 4)]
+
+
+def test_plot_image_grid_shows_signed_maps_with_zero_at_mid_grey():
+    figure = plot_image_grid(
+        [np.zeros((4, 4)), np.ones((4, 4, 3)), -np.eye(4)],
+        ["a", "b", "c"],
+        signed=[False, False, True],
+        columns=2,
+    )
+    titles = [axes.get_title() for axes in figure.axes]
+    assert titles == ["a", "b", "c", ""] and not figure.axes[3].axison
+    signed = figure.axes[2].images[0].get_array()
+    assert signed.min() == 0 and signed[0, 1] == 0.5  # −1 → black, 0 → mid-grey
 
 
 def test_plot_kernels_puts_zero_at_mid_grey_for_each_kernel():
@@ -107,3 +124,21 @@ def test_plot_confusion_matrix_writes_every_non_zero_count():
     assert axes.get_xlabel() == "predicted class" and axes.get_ylabel() == "true class"
     with pytest.raises(ValueError, match="square"):
         plot_confusion_matrix(np.zeros((2, 3)))
+
+
+def test_plot_overlap_maps_draws_one_titled_panel_per_case():
+    figure = plot_overlap_maps([(3, 2, 0, 0), (4, 2, 1, 0)])
+    titles = [ax.get_title() for ax in figure.axes]
+    assert titles == ["k=3, s=2, p=0: uneven", "k=4, s=2, p=1: even inside"]
+
+
+def test_plot_kernel_learning_draws_the_loss_and_the_snapshots():
+    history = np.stack([np.full((3, 3), step / 10) for step in range(11)])
+    figure = plot_kernel_learning(np.linspace(1, 0.01, 10), history, np.ones((3, 3)), snapshots=3)
+    titles = [axes.get_title() for axes in figure.axes]
+    assert titles == ["loss (mean squared error)", "step 0", "step 5", "step 10", "target"]
+
+
+def test_plot_kernel_learning_refuses_mismatched_shapes():
+    with pytest.raises(ValueError, match="history"):
+        plot_kernel_learning([1.0], np.zeros((2, 2, 2)), np.zeros((3, 3)))

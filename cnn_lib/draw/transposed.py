@@ -1,8 +1,8 @@
-"""Figures of transposed convolution: the zero-inserted grid as SVG, overlap maps and image rows as matplotlib.
+"""Figures of transposed convolution as SVG strings: the zero-inserted grid, the kernel and the output.
 
 :func:`draw_transposed` is pure (numbers in, SVG string out); the explorer in
 :mod:`cnn_lib.widgets.transposed` shows it live and notebook 04 as a static
-figure. The matplotlib functions return a ``Figure`` for static plots.
+figure (its overlap heatmaps are :func:`cnn_lib.plots.plot_overlap_maps`).
 Symbols: ``i`` input size, ``k`` kernel size, ``s`` stride, ``p`` padding,
 ``d`` dilation, ``output_padding`` extra rows/columns on the bottom/right.
 """
@@ -12,10 +12,19 @@ from __future__ import annotations
 import numpy as np
 
 from cnn_lib.arithmetic import transposed_output_size
-from cnn_lib.drawing import CELL, arrow, dilated_window, grid, label, svg, tint, value_fills, window
-from cnn_lib.drawing_pooling import plot_image_row  # noqa: F401  (shared figure helper)
-from cnn_lib.transposed import overlap_count, transposed_padding
-from cnn_lib.viz import (
+from cnn_lib.draw.base import (
+    CELL,
+    arrow,
+    dilated_window,
+    grid,
+    label,
+    svg,
+    tint,
+    value_fills,
+    window,
+)
+from cnn_lib.ops.transposed import overlap_count, transposed_padding
+from cnn_lib.palette import (
     HIGHLIGHT_COLOR,
     INPUT_COLOR,
     KERNEL_COLOR,
@@ -24,7 +33,7 @@ from cnn_lib.viz import (
     TEXT_COLOR,
 )
 
-__all__ = ["stretched_grid", "draw_transposed", "plot_overlap_maps", "plot_image_row"]
+__all__ = ["stretched_grid", "draw_transposed"]
 
 PANEL_PIXELS = 300
 
@@ -145,27 +154,3 @@ def draw_transposed(
         parts.append(label(left, bottom + 16 * index, note, 12, TEXT_COLOR, "start"))
     width = max(right + max(o * out_cell, 170) + 10, 560)
     return svg(parts, width, bottom + 26, title="transposed convolution sizes")
-
-
-def plot_overlap_maps(cases: list[tuple[int, int, int, int]], i: int = 6):
-    """Return a matplotlib figure: one overlap-count heatmap per (k, s, p, output_padding) case, counts written in."""
-    import matplotlib.pyplot as plt
-    from matplotlib.colors import LinearSegmentedColormap
-
-    cmap = LinearSegmentedColormap.from_list("output", ["#ffffff", OUTPUT_COLOR])
-    fig, axes = plt.subplots(1, len(cases), figsize=(3.3 * len(cases), 3.6))
-    for ax, (k, s, p, extra) in zip(np.atleast_1d(axes), cases, strict=True):
-        counts = overlap_count(i, k, s, p, 1, extra)
-        ax.imshow(counts, cmap=cmap, vmin=0, vmax=counts.max())
-        if counts.shape[0] <= 16:
-            for (r, c), value in np.ndenumerate(counts):
-                ax.text(c, r, str(value), ha="center", va="center", fontsize=7, color=TEXT_COLOR)
-        even = "even inside" if len(np.unique(counts[2:-2, 2:-2])) == 1 else "uneven"
-        ax.set_title(f"k={k}, s={s}, p={p}: {even}", fontsize=11)
-        ax.set_xlabel(f"output column ({counts.shape[1]})")
-        ax.set_ylabel(f"output row ({counts.shape[0]})")
-        ax.set_xticks([])
-        ax.set_yticks([])
-    fig.suptitle("kernel copies landing on each output pixel", fontsize=12)
-    fig.tight_layout()
-    return fig

@@ -1,6 +1,6 @@
 """Figures of pooling as SVG strings and PNG bytes: windows over a grid, max-unpooling, a pooled photo.
 
-Pure functions built from :mod:`cnn_lib.drawing` primitives; the explorer in
+Pure functions built from :mod:`cnn_lib.draw.base` primitives; the explorer in
 :mod:`cnn_lib.widgets.pooling` shows them live and notebook 03 shows them as
 static figures. Symbols: ``i`` input size, ``k`` window size, ``s`` stride,
 ``p`` padding (square grids and windows).
@@ -10,20 +10,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnn_lib.drawing import CELL, array_to_png, arrow, grid, label, svg, tint, value_fills, window
+from cnn_lib.draw.base import CELL, array_to_png, arrow, grid, label, svg, tint, value_fills, window
 from cnn_lib.ops import pool2d
-from cnn_lib.viz import EXTRA_COLOR, HIGHLIGHT_COLOR, INPUT_COLOR, OUTPUT_COLOR, TEXT_COLOR
+from cnn_lib.palette import EXTRA_COLOR, HIGHLIGHT_COLOR, INPUT_COLOR, OUTPUT_COLOR, TEXT_COLOR
 
 __all__ = [
-    "POOL_MODES",
     "pool_grid",
     "draw_pooling",
     "draw_unpooling",
     "pooled_photo_png",
-    "plot_image_row",
 ]
 
-POOL_MODES = ("max", "avg", "min", "lp")
 # What each mode pads with: the value that never wins (max, min) or adds nothing (avg).
 PAD_TEXT = {"max": "−∞", "min": "+∞", "avg": "0", "lp": "0"}
 GRID_PIXELS = 300
@@ -200,21 +197,3 @@ def pooled_photo_png(
     bound = float(np.percentile(np.abs(feature_map), 99)) or 1.0
     # Min pooling of a ReLU map is mostly 0; one fixed scale keeps all four modes comparable.
     return array_to_png(pooled, vmin=0.0, vmax=bound, scale=scale), pooled.shape
-
-
-def plot_image_row(
-    images: dict[str, np.ndarray], title: str, size: float = 2.8, vmin=0.0, vmax=1.0
-):
-    """Return a matplotlib figure showing grayscale ``images`` side by side, each titled by its key."""
-    import matplotlib.pyplot as plt
-
-    if not images:
-        raise ValueError("images must hold at least one (title → 2-D array) entry.")
-    fig, axes = plt.subplots(1, len(images), figsize=(size * len(images), size + 0.6))
-    for ax, (name, image) in zip(np.atleast_1d(axes), images.items(), strict=True):
-        ax.imshow(image, cmap="gray", vmin=vmin, vmax=vmax, interpolation="nearest")
-        ax.set_title(name, fontsize=10)
-        ax.axis("off")
-    fig.suptitle(title, fontsize=12)
-    fig.tight_layout()
-    return fig

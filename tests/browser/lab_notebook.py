@@ -13,7 +13,7 @@ import secrets
 import time
 from collections.abc import Iterator
 
-from lab_browser import ERROR_OUTPUT, KERNEL_IDLE, LabServer
+from tests.browser.lab_browser import ERROR_OUTPUT, KERNEL_IDLE, LabServer
 
 _CONTROLS = (
     ".widget-slider, .widget-dropdown, .widget-text, .widget-toggle-buttons, .widget-checkbox"

@@ -1,4 +1,4 @@
-"""Pure drawing primitives for the explorers: numbers in → SVG/HTML strings or PNG bytes out.
+"""The drawing primitives every explorer and figure is built from: numbers in → SVG/HTML strings or PNG bytes out.
 
 Every function here is pure (no widgets, no state), so tests call it without a
 browser and the notebooks show the same strings as static figures. Figures are
@@ -7,7 +7,7 @@ piece of SVG placed in pixel coordinates, and wrapped once by :func:`svg`.
 
 Coordinates: ``x`` grows to the right, ``y`` downwards, in pixels; a grid's
 cell ``(row, col)`` has its top-left corner at ``(x + col·cell, y + row·cell)``.
-Colours always come from :mod:`cnn_lib.viz`.
+Colours always come from :mod:`cnn_lib.palette`.
 
 The HTML pieces :func:`formula_html`, :func:`error_html` and :func:`check_html`
 fill the explorers' ``cnn-formula``, ``cnn-error`` and ``cnn-check`` elements.
@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
-from cnn_lib.viz import HIGHLIGHT_COLOR, OUTPUT_COLOR, PADDING_COLOR, TEXT_COLOR
+from cnn_lib.palette import HIGHLIGHT_COLOR, OUTPUT_COLOR, PADDING_COLOR, TEXT_COLOR
 
 __all__ = [
     "CELL",

@@ -22,7 +22,8 @@ import numbers
 
 import numpy as np
 
-from cnn_lib.ops import conv2d, conv_matrix, conv_transpose2d
+from cnn_lib.ops.conv import conv2d
+from cnn_lib.ops.transposed import conv_matrix, conv_transpose2d
 
 __all__ = [
     "gaussian_kernel",

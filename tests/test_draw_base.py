@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from cnn_lib import drawing
-from cnn_lib.viz import HIGHLIGHT_COLOR, PADDING_COLOR
+from cnn_lib.draw import base as drawing
+from cnn_lib.palette import HIGHLIGHT_COLOR, PADDING_COLOR
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from cnn_lib.drawing_conv import (
+from cnn_lib.draw.conv import (
     draw_conv_arithmetic,
     draw_conv_step,
     draw_kernel_overhang,
@@ -18,7 +18,8 @@ from cnn_lib.drawing_conv import (
     pad_grid,
     window_positions,
 )
-from cnn_lib.kernels import kernel
+from cnn_lib.ops.kernels import kernel
+from tests.torch_oracles import torch_conv_size
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -27,18 +28,12 @@ def texts(svg_string: str) -> list[str]:
     return [element.text for element in ET.fromstring(svg_string).iter(f"{SVG}text")]
 
 
-def torch_size(i, k, s, p, d):
-    return F.conv2d(
-        torch.zeros(1, 1, i, i), torch.zeros(1, 1, k, k), stride=s, padding=p, dilation=d
-    ).shape[-1]
-
-
 @pytest.mark.parametrize(
     "i, k, s, p, d",
     [(7, 3, 2, 1, 1), (5, 3, 1, 0, 1), (8, 3, 3, 0, 2), (12, 7, 4, 4, 3), (1, 1, 1, 0, 1)],
 )
 def test_arithmetic_figure_labels_the_output_size_torch_gives(i, k, s, p, d):
-    o = torch_size(i, k, s, p, d)
+    o = torch_conv_size(i, k, s, p, d)
     labels = texts(draw_conv_arithmetic(i, k, s, p, d))
     assert f"output {o}×{o}" in labels
     caption = (

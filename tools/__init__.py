@@ -1,0 +1,1 @@
+"""Notebook tooling: the standard opening, in-place execution, the static HTML site (run as ``python -m tools.…``)."""
