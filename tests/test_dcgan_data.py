@@ -1,15 +1,22 @@
-"""DCGAN data: the digits default and readers for the real file formats, on small written files."""
+"""DCGAN data: the digit sets and readers for the real file formats, on small written files."""
 
 import gzip
 import pickle
 import struct
+import sys
+import types
+from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 from PIL import Image
 
+from cnn_lib.data import load_mnist, read_idx_labels
 from cnn_lib.dcgan.data import (
+    CHANNELS,
+    DATASETS,
+    DIGIT_DATASETS,
     FolderImages,
     TensorImages,
     epoch_order,
@@ -17,14 +24,60 @@ from cnn_lib.dcgan.data import (
     read_cifar10_images,
     read_idx_images,
 )
+from cnn_lib.training import DIGIT_SIZES, digit_split
 
 
-def write_idx(path, images: np.ndarray, compress: bool) -> None:
-    payload = (
-        struct.pack(">HBB", 0, 0x08, 3) + struct.pack(">III", *images.shape) + images.tobytes()
-    )
+def write_idx(path, array: np.ndarray, compress: bool = False) -> None:
+    """Write uint8 ``array`` (images (N, H, W) or labels (N,)) as an idx file, gzipped if asked."""
+    header = struct.pack(">HBB", 0, 0x08, array.ndim) + struct.pack(f">{array.ndim}I", *array.shape)
     path.parent.mkdir(parents=True, exist_ok=True)
-    (gzip.open if compress else open)(path, "wb").write(payload)
+    with (gzip.open if compress else open)(path, "wb") as file:
+        file.write(header + array.astype(np.uint8).tobytes())
+
+
+def write_mnist(root, train: int = 20, test: int = 10, compress: bool = False) -> None:
+    """Write the four MNIST idx files where torchvision puts them, with labels 0–9 in turn."""
+    rng = np.random.default_rng(0)
+    suffix = ".gz" if compress else ""
+    for prefix, count in [("train", train), ("t10k", test)]:
+        images = rng.integers(0, 256, (count, 28, 28), dtype=np.uint8)
+        labels = (np.arange(count) % 10).astype(np.uint8)
+        write_idx(root / "MNIST" / "raw" / f"{prefix}-images-idx3-ubyte{suffix}", images, compress)
+        write_idx(root / "MNIST" / "raw" / f"{prefix}-labels-idx1-ubyte{suffix}", labels, compress)
+
+
+def write_cifar10(root, batches: int = 2, per_batch: int = 3) -> list[np.ndarray]:
+    """Write CIFAR-10 python batches (pickled dicts of uint8 rows) and return their arrays."""
+    folder = root / "cifar-10-batches-py"
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(1)
+    arrays = [rng.integers(0, 256, (per_batch, 3072), dtype=np.uint8) for _ in range(batches)]
+    for index, array in enumerate(arrays, start=1):
+        with open(folder / f"data_batch_{index}", "wb") as file:
+            pickle.dump({b"data": array, b"labels": [0] * per_batch}, file)
+    return arrays
+
+
+def fake_torchvision(monkeypatch, writers: dict) -> list:
+    """Install a stand-in torchvision whose dataset classes write files instead of downloading."""
+    calls = []
+
+    def dataset_class(name):
+        def download(root, train, download):
+            calls.append((name, root, train, download))
+            writers[name](Path(root))
+
+        return download
+
+    datasets = types.ModuleType("torchvision.datasets")
+    for name, attribute in [("mnist", "MNIST"), ("fashion_mnist", "FashionMNIST")]:
+        setattr(datasets, attribute, dataset_class(name))
+    datasets.CIFAR10 = dataset_class("cifar10")
+    package = types.ModuleType("torchvision")
+    package.datasets = datasets
+    monkeypatch.setitem(sys.modules, "torchvision", package)
+    monkeypatch.setitem(sys.modules, "torchvision.datasets", datasets)
+    return calls
 
 
 def first_batch(data, batch_size=4):
@@ -79,14 +132,8 @@ def test_idx_reader_rejects_a_truncated_file(tmp_path):
 
 
 def test_cifar10_python_batches_are_read_as_rgb(tmp_path):
-    folder = tmp_path / "cifar-10-batches-py"
-    folder.mkdir()
-    rng = np.random.default_rng(1)
-    arrays = [rng.integers(0, 256, (3, 3072), dtype=np.uint8) for _ in range(2)]
-    for index, array in enumerate(arrays, start=1):
-        with open(folder / f"data_batch_{index}", "wb") as file:
-            pickle.dump({b"data": array, b"labels": [0, 1, 2]}, file)
-    images = read_cifar10_images(folder)
+    arrays = write_cifar10(tmp_path)
+    images = read_cifar10_images(tmp_path / "cifar-10-batches-py")
     assert images.shape == (6, 3, 32, 32)
     assert np.array_equal(images[0].reshape(-1), arrays[0][0])
     assert first_batch(load_training_images("cifar10", 16, root=tmp_path)).shape == (4, 3, 16, 16)
@@ -151,3 +198,99 @@ def test_tensor_images_yield_only_full_batches_from_the_start_batch():
     data = TensorImages(torch.zeros(10, 1, 4, 4))
     batches = list(data.batches(torch.arange(10), 3, 1, "cpu"))
     assert [len(b) for b in batches] == [3, 3]
+
+
+def test_mnist5k_gan_images_are_exactly_the_training_split_framed_at_32():
+    split = digit_split("mnist5k", 32)
+    data = load_training_images("mnist5k", 32)
+    assert len(data) == 4000 and data.images.shape == (4000, 1, 32, 32)
+    assert torch.equal(data.images, TensorImages(split.train_images * 2 - 1).images)
+
+
+def test_mnist5k_gan_images_at_64_are_the_split_framed_at_64():
+    split = digit_split("mnist5k", 64)
+    data = load_training_images("mnist5k", 64)
+    expected = TensorImages(split.train_images * 2 - 1).images
+    assert data.images.shape == (4000, 1, 64, 64)
+    assert (data.images.int() - expected.int()).abs().max() <= 1  # float rounding before uint8
+
+
+def test_mnist_idx_labels_and_the_t10k_test_part_are_read(tmp_path):
+    write_mnist(tmp_path, train=20, test=10, compress=True)
+    labels = read_idx_labels(tmp_path / "MNIST" / "raw" / "t10k-labels-idx1-ubyte.gz")
+    assert labels.dtype == np.int64 and labels.tolist() == list(range(10))
+    images, labels = load_mnist("test", root=tmp_path, download=False)
+    assert images.shape == (10, 28, 28) and images.dtype == np.uint8 and len(labels) == 10
+
+
+def test_label_reader_rejects_an_image_file(tmp_path):
+    write_mnist(tmp_path)
+    with pytest.raises(ValueError, match="not an idx file of uint8 labels"):
+        read_idx_labels(tmp_path / "MNIST" / "raw" / "train-images-idx3-ubyte")
+
+
+def test_full_mnist_split_is_the_published_train_and_t10k_files_framed(tmp_path):
+    write_mnist(tmp_path, train=20, test=10)
+    split = digit_split("mnist", 32, root=tmp_path, download=False)
+    train_images, train_labels = load_mnist("train", root=tmp_path, download=False)
+    assert split.train_images.shape == (20, 1, 32, 32) and split.test_images.shape == (
+        10,
+        1,
+        32,
+        32,
+    )
+    assert torch.equal(split.train_labels, torch.from_numpy(train_labels))
+    expected = torch.from_numpy(train_images / np.float32(255))
+    assert torch.equal(split.train_images[:, 0, 2:30, 2:30], expected)
+    data = load_training_images("mnist", 32, root=tmp_path)
+    assert torch.equal(data.images, TensorImages(split.train_images * 2 - 1).images)
+
+
+def test_missing_mnist_and_cifar10_are_downloaded_through_torchvision(tmp_path, monkeypatch):
+    calls = fake_torchvision(monkeypatch, {"mnist": write_mnist, "cifar10": write_cifar10})
+    assert len(load_training_images("mnist", 32, root=tmp_path)) == 20
+    assert len(load_training_images("cifar10", 32, root=tmp_path)) == 6
+    assert digit_split("mnist", root=tmp_path).test_images.shape == (10, 1, 28, 28)
+    assert [(name, train, download) for name, _, train, download in calls] == [
+        ("mnist", True, True),
+        ("cifar10", True, True),
+    ]
+
+
+def test_a_failed_download_says_to_check_the_network(tmp_path, monkeypatch):
+    def fail(root):
+        raise OSError("no route to host")
+
+    fake_torchvision(monkeypatch, {"fashion_mnist": fail})
+    with pytest.raises(ValueError, match="failed .*no route to host.*check the network"):
+        load_training_images("fashion_mnist", 32, root=tmp_path)
+
+
+def write_every_dataset(root) -> None:
+    """Put small files in the real formats for every data set that is read from files."""
+    write_mnist(root)
+    write_idx(root / "FashionMNIST" / "raw" / "train-images-idx3-ubyte", np.zeros((6, 28, 28)))
+    write_cifar10(root)
+    (root / "celeba" / "img_align_celeba").mkdir(parents=True)
+    for index in range(4):
+        Image.new("RGB", (178, 218), (10 * index, 20, 30)).save(
+            root / "celeba" / "img_align_celeba" / f"{index:06d}.jpg"
+        )
+
+
+@pytest.mark.parametrize("image_size", [32, 64])
+@pytest.mark.parametrize("name", DATASETS)
+def test_every_dataset_gives_batches_of_its_channels_at_32_and_64(tmp_path, name, image_size):
+    write_every_dataset(tmp_path)
+    root = tmp_path / "celeba" if name == "folder" else tmp_path
+    data = load_training_images(name, image_size, root=root)
+    if isinstance(data, FolderImages):
+        data.workers = 0
+    batch = first_batch(data, 2)
+    assert batch.shape == (2, CHANNELS[name], image_size, image_size)
+    assert batch.dtype == torch.float32 and -1 <= batch.min() and batch.max() <= 1
+
+
+def test_digit_datasets_are_the_labelled_ones_the_gan_can_train_on():
+    assert DIGIT_DATASETS == tuple(DIGIT_SIZES) == ("digits", "mnist5k", "mnist")
+    assert set(DIGIT_DATASETS) <= set(DATASETS) and set(CHANNELS) == set(DATASETS)

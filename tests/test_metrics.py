@@ -1,4 +1,8 @@
-"""Quality metrics for generated digits: Fréchet distance, confidence, coverage, the real floor."""
+"""Quality metrics for generated digits: Fréchet distance, confidence, coverage, the real floor.
+
+Each digit data set is judged by a classifier trained on its own training split, against its
+own held-out split and its own real-vs-real floor.
+"""
 
 import numpy as np
 import pytest
@@ -6,6 +10,8 @@ import torch
 from scipy import linalg
 
 from cnn_lib.metrics import (
+    CLASSIFIER_EPOCHS,
+    CLASSIFIER_EPOCHS_BY_DATASET,
     QualityReport,
     as_generated,
     class_coverage,
@@ -20,6 +26,12 @@ from cnn_lib.metrics import (
 @pytest.fixture(scope="module")
 def reference():
     return digits_reference(epochs=5)
+
+
+@pytest.fixture(scope="module")
+def mnist5k_reference():
+    """The mnist5k classifier at its default epochs (about 20 s on one CPU thread)."""
+    return digits_reference("mnist5k")
 
 
 def test_frechet_distance_matches_the_closed_form_for_diagonal_gaussians():
@@ -89,3 +101,60 @@ def test_real_digits_score_near_the_floor_and_noise_far_above_it(reference):
         "confident_share",
         "coverage",
     }
+
+
+def test_digits_reference_records_its_dataset_and_classifier_size(reference):
+    assert reference.dataset == "digits" and reference.image_size == 8
+    assert reference.held_out_images.shape == (360, 1, 8, 8)
+    assert CLASSIFIER_EPOCHS_BY_DATASET["digits"] == CLASSIFIER_EPOCHS
+
+
+@pytest.mark.parametrize("dataset", ["fashion_mnist", "cifar10", "celeba", "folder"])
+def test_a_dataset_without_digit_labels_is_refused_in_one_sentence(dataset):
+    with pytest.raises(ValueError) as error:
+        digits_reference(dataset)
+    message = str(error.value)
+    assert repr(dataset) in message and "labelled digits (digits, mnist5k, mnist)" in message
+    assert message.endswith(".") and message.count(". ") == 0
+
+
+def test_classifier_input_frames_28_pixel_digits_and_area_averages_64_to_32():
+    native = torch.full((1, 1, 28, 28), 1.0)
+    framed = to_classifier_input(native, 32)
+    assert framed.shape == (1, 1, 32, 32) and framed.sum() == 28 * 28  # background border
+    large = torch.full((1, 1, 64, 64), -1.0)
+    large[..., :2, :2] = 1.0
+    assert to_classifier_input(large, 32)[0, 0, 0, 0] == 1 and to_classifier_input(large, 32)[
+        0, 0, 0, 1
+    ] == pytest.approx(0)
+
+
+def test_as_generated_crops_the_mnist_frame_back_to_28_pixels():
+    frame = torch.zeros(2, 1, 32, 32)
+    frame[..., 2:30, 2:30] = torch.rand(2, 1, 28, 28)
+    native = as_generated(frame, 28, "mnist5k")
+    assert native.shape == (2, 1, 28, 28)
+    assert torch.allclose((native + 1) / 2, frame[..., 2:30, 2:30], atol=1 / 255)
+
+
+@pytest.mark.slow
+def test_mnist5k_reference_is_a_32_pixel_classifier_on_its_own_split(mnist5k_reference):
+    assert mnist5k_reference.dataset == "mnist5k" and mnist5k_reference.image_size == 32
+    assert mnist5k_reference.classifier.image_size == 32
+    assert mnist5k_reference.train_images.shape == (4000, 1, 32, 32)
+    assert mnist5k_reference.held_out_images.shape == (1000, 1, 32, 32)
+    assert mnist5k_reference.held_out_accuracy >= 0.95
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("image_size", [32, 64])
+def test_mnist5k_real_digits_score_near_the_floor_and_noise_far_above_it(
+    mnist5k_reference, image_size
+):
+    real = as_generated(mnist5k_reference.train_images[-500:], image_size, "mnist5k")
+    noise = torch.rand(500, 1, image_size, image_size) * 2 - 1
+    real_report = quality_report(real, mnist5k_reference)
+    noise_report = quality_report(noise, mnist5k_reference)
+    assert 0.8 < real_report.ratio < 1.5 and real_report.coverage > 0.95
+    assert real_report.real_confident_share >= 0.9 and real_report.confident_share >= 0.9
+    assert noise_report.ratio > 20 and noise_report.coverage < 0.5
