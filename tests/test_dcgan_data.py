@@ -294,3 +294,14 @@ def test_every_dataset_gives_batches_of_its_channels_at_32_and_64(tmp_path, name
 def test_digit_datasets_are_the_labelled_ones_the_gan_can_train_on():
     assert DIGIT_DATASETS == tuple(DIGIT_SIZES) == ("digits", "mnist5k", "mnist")
     assert set(DIGIT_DATASETS) <= set(DATASETS) and set(CHANNELS) == set(DATASETS)
+
+
+def test_full_mnist_reference_trains_on_train_and_holds_out_t10k(tmp_path):
+    from cnn_lib.metrics import digits_reference, quality_report
+
+    write_mnist(tmp_path, train=20, test=10)
+    reference = digits_reference("mnist", epochs=1, root=tmp_path)
+    assert reference.dataset == "mnist" and reference.image_size == 32
+    assert reference.train_images.shape == (20, 1, 32, 32)
+    assert reference.held_out_images.shape == (10, 1, 32, 32)
+    assert quality_report(torch.zeros(5, 1, 64, 64), reference).samples == 5
