@@ -16,6 +16,11 @@ one ``a·b + c``; PyTorch's ``FlopCounterMode`` counts it as two FLOPs.
 - Activations, Dropout, Flatten and Identity cost nothing here (an activation is
   a comparison or a lookup, not a MAC).
 
+This is the course's one layer table: :func:`model_cost` gives a row per layer (output
+shape, parameters, MACs, receptive field, and the size and parameter formulas with the
+numbers put in), :func:`cost_table` prints it; :func:`count_parameters` is PyTorch's own
+count to check it against.
+
 Importing this module does not import torch.
 """
 
@@ -28,10 +33,11 @@ from cnn_lib.arithmetic import (
     _check_int,
     conv_output_size,
     pool_output_size,
+    substituted_formula,
     transposed_output_size,
 )
 
-__all__ = ["LayerCost", "layer_cost", "model_cost", "cost_table"]
+__all__ = ["LayerCost", "layer_cost", "model_cost", "cost_table", "count_parameters"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,10 @@ class LayerCost:
     receptive_field: int | None = None
     jump: int | None = None
     sees_everything: bool = False
+    # The arithmetic with the numbers put in: the output height (arithmetic.substituted_formula)
+    # and the parameter count, e.g. "16·(1·3·3) + 16"; "" where there is nothing to compute.
+    size_formula: str = ""
+    parameter_formula: str = ""
 
 
 _FREE_MODULES = ("Identity", "Flatten", "Unflatten")
@@ -97,7 +107,32 @@ def _conv_cost(module, shape) -> LayerCost:
     )
     name = f"Conv2d({module.in_channels}→{module.out_channels}, k={kh}"
     name += f", groups={module.groups})" if module.groups > 1 else ")"
-    return LayerCost(name, out, parameters, math.prod(out) * taps, math.prod(out))
+    size = "same: o = i" if module.padding == "same" else _conv_size_formula(module, h)
+    formula = _weights_formula(module.out_channels, module.in_channels // module.groups, kh, kw)
+    formula += f" + {module.out_channels}" if module.bias is not None else ""
+    return LayerCost(
+        name,
+        out,
+        parameters,
+        math.prod(out) * taps,
+        math.prod(out),
+        0,
+        None,
+        None,
+        False,
+        size,
+        formula,
+    )
+
+
+def _conv_size_formula(module, h: int) -> str:
+    k, s, d = _pair(module.kernel_size)[0], _pair(module.stride)[0], _pair(module.dilation)[0]
+    p = 0 if module.padding == "valid" else _pair(module.padding)[0]
+    return substituted_formula("conv", h, k, s, p, d)
+
+
+def _weights_formula(first: int, second: int, kh: int, kw: int) -> str:
+    return f"{first}·({second}·{kh}·{kw})"
 
 
 def _transposed_cost(module, shape) -> LayerCost:
@@ -110,7 +145,22 @@ def _transposed_cost(module, shape) -> LayerCost:
     taps = module.out_channels // module.groups * k[0] * k[1]
     parameters = module.in_channels * taps + (module.out_channels if module.bias is not None else 0)
     name = f"ConvTranspose2d({module.in_channels}→{module.out_channels}, k={k[0]})"
-    return LayerCost(name, out, parameters, c * h * w * taps, math.prod(out))
+    size = substituted_formula("transposed", h, k[0], s[0], p[0], d[0], op[0])
+    formula = _weights_formula(module.in_channels, module.out_channels // module.groups, *k)
+    formula += f" + {module.out_channels}" if module.bias is not None else ""
+    return LayerCost(
+        name,
+        out,
+        parameters,
+        c * h * w * taps,
+        math.prod(out),
+        0,
+        None,
+        None,
+        False,
+        size,
+        formula,
+    )
 
 
 def _linear_cost(module, shape) -> LayerCost:
@@ -125,7 +175,11 @@ def _linear_cost(module, shape) -> LayerCost:
     weights = module.in_features * module.out_features
     parameters = weights + (module.out_features if module.bias is not None else 0)
     name = f"Linear({module.in_features}→{module.out_features})"
-    return LayerCost(name, out, parameters, rows * weights, math.prod(out))
+    formula = f"{module.out_features}·{module.in_features}"
+    formula += f" + {module.out_features}" if module.bias is not None else ""
+    return LayerCost(
+        name, out, parameters, rows * weights, math.prod(out), 0, None, None, False, "", formula
+    )
 
 
 def _pool_cost(module, shape) -> LayerCost:
@@ -140,9 +194,10 @@ def _pool_cost(module, shape) -> LayerCost:
     out = (c, *sizes)
     taps = math.prod(out) * k[0] * k[1]
     name = f"{type(module).__name__}(k={k[0]}, s={s[0]})"
+    size = substituted_formula("pool", h, k[0], s[0], p[0], d[0], ceil_mode=module.ceil_mode)
     if type(module).__name__ == "MaxPool2d":
-        return LayerCost(name, out, 0, 0, math.prod(out), taps - math.prod(out))
-    return LayerCost(name, out, 0, taps, math.prod(out))
+        return LayerCost(name, out, 0, 0, math.prod(out), taps - math.prod(out), size_formula=size)
+    return LayerCost(name, out, 0, taps, math.prod(out), size_formula=size)
 
 
 def _adaptive_taps(size: int, out: int) -> int:
@@ -167,7 +222,10 @@ def _batchnorm_cost(module, shape) -> LayerCost:
     _check_channels(module, shape[0], module.num_features)
     parameters = 2 * module.num_features if module.affine else 0
     name = f"BatchNorm2d({module.num_features})"
-    return LayerCost(name, shape, parameters, math.prod(shape), math.prod(shape))
+    formula = f"2·{module.num_features}" if module.affine else ""
+    return LayerCost(
+        name, shape, parameters, math.prod(shape), math.prod(shape), parameter_formula=formula
+    )
 
 
 def _free_cost(module, shape) -> LayerCost:
@@ -283,32 +341,53 @@ def _field_text(row: LayerCost) -> tuple[str, str]:
     return str(row.receptive_field), str(row.jump)
 
 
-def cost_table(rows: list[LayerCost]) -> str:
+def cost_table(rows: list[LayerCost], formulas: bool = False) -> str:
     """Return the rows as an aligned text table with a total line.
 
     Rows from :func:`model_cost` also get receptive-field and jump columns ("all":
-    the layer mixes every input position).
+    the layer mixes every input position). ``formulas=True`` replaces the MACs and
+    activations with the size and parameter formulas, numbers put in.
     """
-    with_field = any(r.receptive_field is not None or r.sees_everything for r in rows)
+    with_field = not formulas and any(
+        r.receptive_field is not None or r.sees_everything for r in rows
+    )
     header = ("layer", "output shape") + (("r", "j") if with_field else ())
-    header += ("parameters", "MACs", "activations")
+    counted = ("parameters",) if formulas else ("parameters", "macs", "activations")
+    header += (
+        ("parameters", "size formula", "parameter formula")
+        if formulas
+        else (
+            "parameters",
+            "MACs",
+            "activations",
+        )
+    )
     lines = [
         (r.name, "×".join(map(str, r.output_shape)))
         + (_field_text(r) if with_field else ())
-        + (f"{r.parameters:,}", f"{r.macs:,}", f"{r.activations:,}")
+        + (
+            (f"{r.parameters:,}", r.size_formula, r.parameter_formula)
+            if formulas
+            else (f"{r.parameters:,}", f"{r.macs:,}", f"{r.activations:,}")
+        )
         for r in rows
     ]
     total = ("total", "") + (("", "") if with_field else ())
-    total += tuple(
-        f"{sum(getattr(r, key) for r in rows):,}" for key in ("parameters", "macs", "activations")
-    )
+    total += tuple(f"{sum(getattr(r, key) for r in rows):,}" for key in counted)
+    total += ("", "") if formulas else ()
     widths = [max(len(line[i]) for line in [header, *lines, total]) for i in range(len(header))]
+    left_aligned = {0, 1, len(header) - 2, len(header) - 1} if formulas else {0, 1}
 
     def render(line) -> str:
         return "  ".join(
-            cell.ljust(width) if i < 2 else cell.rjust(width)
+            cell.ljust(width) if i in left_aligned else cell.rjust(width)
             for i, (cell, width) in enumerate(zip(line, widths, strict=True))
         ).rstrip()
 
     rule = "-" * len(render(header))
     return "\n".join([render(header), rule, *map(render, lines), rule, render(total)])
+
+
+def count_parameters(module) -> int:
+    """Return PyTorch's own count of ``module``'s trainable parameters (weights and biases)."""
+    return sum(p.numel() for p in module.parameters() if p.requires_grad)

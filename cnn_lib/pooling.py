@@ -1,4 +1,4 @@
-"""The experiments of notebook 03 in PyTorch: shift tolerance, window coverage, weights saved, a photo's feature map.
+"""The experiments of notebook 03 in PyTorch: shift tolerance, window coverage, a small CNN with three heads, a photo's feature map.
 
 Pooling has no weights. What it changes is the size of the feature maps, and so
 the weights of the layers after it and how much a small shift of the input
@@ -10,7 +10,6 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
-import torch
 from torch import nn
 
 from cnn_lib.arithmetic import pool_output_size
@@ -22,7 +21,6 @@ __all__ = [
     "shift_change",
     "window_coverage",
     "small_cnn",
-    "parameter_table",
     "photo_feature_map",
     "HEADS",
 ]
@@ -99,20 +97,6 @@ def small_cnn(head: str = "flatten", size: int = 28, classes: int = 10) -> nn.Se
     else:
         layers += [nn.Flatten(), nn.Linear(32 * side * side, classes)]
     return nn.Sequential(*layers)
-
-
-def parameter_table(model: nn.Module, input_shape: tuple[int, ...]) -> list[tuple[str, tuple, int]]:
-    """Return one row per layer of ``model`` (an ``nn.Sequential``): (layer, output shape, parameters)."""
-    if not isinstance(model, nn.Sequential):
-        raise ValueError(f"model must be an nn.Sequential, got {type(model).__name__}.")
-    rows = []
-    x = torch.zeros(1, *input_shape)
-    with torch.no_grad():
-        for layer in model:
-            x = layer(x)
-            count = sum(parameter.numel() for parameter in layer.parameters())
-            rows.append((type(layer).__name__, tuple(x.shape[1:]), count))
-    return rows
 
 
 def photo_feature_map(size: int = 128) -> np.ndarray:

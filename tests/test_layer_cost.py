@@ -8,7 +8,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from torch.utils.flop_counter import FlopCounterMode
 
-from cnn_lib.layer_cost import cost_table, layer_cost, model_cost
+from cnn_lib.layer_cost import cost_table, count_parameters, layer_cost, model_cost
 
 
 def measured_macs(module: nn.Module, input_shape) -> int:
@@ -291,3 +291,45 @@ def test_digits_cnn_table_numbers_match_torch():
     assert (pool2.receptive_field, pool2.jump) == (10, 4)
     hit = measure_input_gradient(model.layers[:6], 16, 1, 1).sum(axis=0).nonzero()[0]
     assert hit.max() - hit.min() + 1 == 10
+
+
+def test_each_parameter_formula_evaluates_to_the_counted_parameters():
+    model = nn.Sequential(
+        nn.Conv2d(3, 8, 3, padding=1),
+        nn.BatchNorm2d(8),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.ConvTranspose2d(8, 4, 4, stride=2, padding=1, bias=False),
+        nn.Flatten(),
+        nn.Linear(4 * 8 * 8, 10),
+    )
+    rows = model_cost(model, (3, 8, 8))
+    with_formula = [row for row in rows if row.parameter_formula]
+    assert len(with_formula) == 4  # conv, BatchNorm, transposed conv, linear
+    for row in with_formula:
+        assert eval(row.parameter_formula.replace("·", "*")) == row.parameters, row
+    assert sum(row.parameters for row in rows) == count_parameters(model)
+
+
+def test_each_size_formula_ends_in_the_output_height_torch_gives():
+    model = nn.Sequential(
+        nn.Conv2d(1, 2, 3, stride=2, padding=1, dilation=2),
+        nn.MaxPool2d(3, stride=2, ceil_mode=True),
+        nn.ConvTranspose2d(2, 1, 4, stride=2, padding=1, output_padding=1),
+    )
+    rows = model_cost(model, (1, 23, 23))
+    heights = []
+    x = torch.zeros(1, 1, 23, 23)
+    for layer in model:
+        x = layer(x)
+        heights.append(x.shape[-2])
+    assert [row.size_formula.rsplit("= ", 1)[1].split()[0] for row in rows] == [
+        str(h) for h in heights
+    ]
+
+
+def test_cost_table_with_formulas_shows_them_and_totals_the_parameters():
+    model = nn.Sequential(nn.Conv2d(1, 4, 3), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 3 * 3, 2))
+    text = cost_table(model_cost(model, (1, 5, 5)), formulas=True)
+    assert "o = ⌊(5 + 2·0 − 3)/1⌋ + 1 = 3" in text and "4·(1·3·3) + 4" in text
+    assert text.splitlines()[-1].split() == ["total", f"{count_parameters(model):,}"]

@@ -5,9 +5,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from cnn_lib.layer_cost import count_parameters, model_cost
 from cnn_lib.pooling import (
     HEADS,
-    parameter_table,
     photo_feature_map,
     shift_change,
     small_cnn,
@@ -71,14 +71,14 @@ def test_window_coverage_of_non_overlapping_windows_is_one():
 )
 def test_parameter_counts_of_the_small_network(head, total, last):
     model = small_cnn(head)
-    rows = parameter_table(model, (1, 28, 28))
-    assert sum(count for *_, count in rows) == total == sum(p.numel() for p in model.parameters())
-    assert rows[-1] == ("Linear", (10,), last)
+    rows = model_cost(model, (1, 28, 28))
+    assert sum(row.parameters for row in rows) == total == count_parameters(model)
+    assert rows[-1].output_shape == (10,) and rows[-1].parameters == last
 
 
 def test_pooling_layers_have_no_parameters():
-    rows = parameter_table(small_cnn(HEADS[1]), (1, 28, 28))
-    assert [count for name, _, count in rows if name == "MaxPool2d"] == [0, 0]
+    rows = model_cost(small_cnn(HEADS[1]), (1, 28, 28))
+    assert [row.parameters for row in rows if "MaxPool2d" in row.name] == [0, 0]
 
 
 def test_global_average_head_accepts_any_input_size():
