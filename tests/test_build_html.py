@@ -65,6 +65,7 @@ def test_static_page_links_siblings_replaces_explorers_and_drops_progress_bars()
     assert "open this notebook in JupyterLab or Colab" in note["data"]["text/html"]
 
 
+@pytest.mark.slow  # executes a notebook in a kernel
 def test_built_page_embeds_every_figure_of_the_executed_notebook(tmp_path, monkeypatch):
     monkeypatch.setenv("CI", "true")  # quick mode, like every executed notebook in the tests
     path = notebook_with_figures()

@@ -67,6 +67,7 @@ def test_constraints_pin_the_notebook_facing_packages():
     assert pins()["ipywidgets"].startswith("7.")
 
 
+@pytest.mark.slow  # needs .venv-colab
 def test_colab_profile_has_exactly_the_pinned_versions(colab_python):
     code = (
         "import importlib.metadata as m, json, sys;"
@@ -78,6 +79,7 @@ def test_colab_profile_has_exactly_the_pinned_versions(colab_python):
     assert json.loads(result.stdout) == pins()
 
 
+@pytest.mark.slow  # needs .venv-colab, starts a kernel there
 def test_kernel_started_in_the_colab_profile_runs_colab_versions(colab_python):
     result = subprocess.run(
         [colab_python, "-c", KERNEL_REPORT], capture_output=True, text=True, timeout=180, cwd=ROOT

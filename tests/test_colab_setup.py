@@ -103,6 +103,7 @@ print("imported from", cnn_lib.__file__)
 """
 
 
+@pytest.mark.slow  # pip-installs the package into a fresh environment
 def test_setup_cell_installs_cnn_lib_from_the_repository_on_colab(tmp_path):
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)

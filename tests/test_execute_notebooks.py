@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from tools.execute_notebooks import KERNELSPEC, execute
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow  # starts a kernel
 def test_an_executed_progress_bar_is_stored_at_its_final_state_without_widget_state(tmp_path):
     path = tmp_path / "bar.ipynb"
     notebook = nbformat.v4.new_notebook()

@@ -116,6 +116,7 @@ def test_random_crops_refuse_bad_parameters(image, count, size, word):
         random_crops(image, count, size)
 
 
+@pytest.mark.slow  # 150 optimiser steps, as in the notebook
 def test_gradient_descent_recovers_sobel_x_as_notebook_01_does():
     # The same data, optimiser and quick-run step count as notebook 01's training cell.
     torch.manual_seed(0)
