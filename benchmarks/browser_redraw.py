@@ -1,6 +1,6 @@
 """Median time, in JupyterLab + headless Chromium, from a key press on an explorer to its redrawn output.
 
-Usage: python benchmarks/browser_redraw.py [--moves 10] [notebooks/NN_x.ipynb ...]   → prints JSON.
+Usage: python -m benchmarks.browser_redraw [--moves 10] [notebooks/NN_x.ipynb ...]   → prints JSON.
 
 For every explorer (element with class ``cnn-explorer``) in every notebook that has one, the
 first slider is moved with ArrowRight/ArrowLeft in turn (an explorer without sliders gets its

@@ -25,6 +25,12 @@ def test_environment_yml_names_the_same_packages_as_pyproject_core_and_lab():
     assert conda_names - {"python", "pip"} == pip_names
 
 
+def test_environment_yml_installs_from_conda_forge_only():
+    # The `pytorch` channel is no longer published to; conda-forge's pytorch is maintained.
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert environment["channels"] == ["conda-forge", "nodefaults"]
+
+
 def test_environment_yml_uses_the_same_version_bounds_as_pyproject():
     project = read_pyproject()["project"]
     specs = project["dependencies"] + project["optional-dependencies"]["lab"]
