@@ -18,7 +18,7 @@ notebook                         modules
 04 Transposed convolution        ``ops/transposed.py``, ``ops/deconvolution.py``,
                                  ``draw/transposed.py``, ``widgets/transposed.py``
 05 A whole CNN                   ``models.py``, ``data.py``, ``training.py``, ``layer_cost.py``,
-                                 ``widgets/feature_maps.py``
+                                 ``draw/feature_maps.py``, ``widgets/feature_maps.py``
 06 DCGAN                         ``dcgan/`` (models, recipes, training, checkpoints, CLI),
                                  ``metrics.py``
 ===============================  ==============================================================

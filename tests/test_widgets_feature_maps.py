@@ -1,4 +1,4 @@
-"""The feature-map explorer: pure PNG drawing, and a widget that redraws when its controls move."""
+"""The feature-map explorer: a widget that redraws when its controls move, with the maps PyTorch computes."""
 
 import io
 
@@ -7,12 +7,11 @@ import pytest
 import torch
 from PIL import Image
 
+from cnn_lib.draw.feature_maps import feature_maps_png
 from cnn_lib.models import DigitsCNN, layer_outputs
 from cnn_lib.training import digits_split
 from cnn_lib.widgets.feature_maps import (
     FeatureMapExplorer,
-    digit_png,
-    feature_maps_png,
     spatial_layers,
 )
 
@@ -27,34 +26,6 @@ def explorer():
     model = DigitsCNN(image_size=16)
     images, labels = digits_split(16).test
     return FeatureMapExplorer(model, images[:20], labels[:20])
-
-
-def test_feature_maps_png_tiles_every_map_with_gaps():
-    pixels = decode(feature_maps_png(np.random.rand(16, 8, 8), columns=8, tile=64, gap=4))
-    assert pixels.shape == (2 * 64 + 4, 8 * 64 + 7 * 4)
-
-
-def test_feature_maps_png_scales_each_map_and_centres_signed_maps():
-    maps = np.stack(
-        [np.full((4, 4), 2.0), np.full((4, 4), 0.5), np.array([[-1.0, 1.0]] * 4).repeat(2, 1)]
-    )
-    pixels = decode(feature_maps_png(maps, columns=3, tile=4, gap=2))
-    assert pixels[0, 0] == 255 and pixels[0, 6] == 255  # each non-negative map reaches white
-    assert pixels[0, 12] == 0 and pixels[0, 15] == 255  # signed: −max black, +max white
-
-
-@pytest.mark.parametrize(
-    "maps", [np.zeros((4, 4)), np.zeros((0, 4, 4)), np.full((1, 2, 2), np.nan)]
-)
-def test_feature_maps_png_rejects_bad_stacks(maps):
-    with pytest.raises(ValueError, match="maps"):
-        feature_maps_png(maps)
-
-
-def test_digit_png_enlarges_a_digit_and_refuses_a_batch():
-    assert decode(digit_png(np.random.rand(1, 16, 16), size=128)).shape == (128, 128)
-    with pytest.raises(ValueError, match="image must have shape"):
-        digit_png(np.zeros((2, 1, 8, 8)))
 
 
 def test_spatial_layers_stop_at_flatten():

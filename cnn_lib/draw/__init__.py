@@ -9,6 +9,7 @@ without a browser; a notebook shows the same string with ``IPython.display.SVG``
 - :mod:`~cnn_lib.draw.receptive_field` — what one output pixel sees, predicted vs measured; notebook 02
 - :mod:`~cnn_lib.draw.pooling` — pooling windows on a grid, max-unpooling, a pooled photo; notebook 03
 - :mod:`~cnn_lib.draw.transposed` — the zero-inserted grid of a transposed convolution; notebook 04
+- :mod:`~cnn_lib.draw.feature_maps` — a stack of feature maps tiled, a digit enlarged (PNG); notebook 05
 
 Colours come from :mod:`cnn_lib.palette`; sizes from :mod:`cnn_lib.arithmetic` (computed once by
 the caller where it can, and passed in).
