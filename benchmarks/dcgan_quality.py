@@ -4,7 +4,7 @@
 (``mnist5k``) at 32×32 for 120 s on the CPU, exactly as
 ``python -m cnn_lib.dcgan train --recipe fast --dataset mnist5k --max-seconds 120`` does,
 samples 1,000 images (from the EMA generator where the recipe has one) and scores them with
-``cnn_lib.metrics``, using a classifier trained on the same data set's training split:
+``cnn_lib.dcgan.metrics``, using a classifier trained on the same data set's training split:
 Fréchet distance of classifier features against its held-out split, beside the real-vs-real
 floor; the share of confidently classified samples (beside held-out real digits' share); and
 the class coverage.
@@ -31,8 +31,8 @@ import tempfile
 from benchmarks.report import print_json
 from cnn_lib.dcgan import TrainConfig, generate, train_dcgan
 from cnn_lib.dcgan.config import FAST_STEPS
-from cnn_lib.dcgan.run import choose_cpu_threads
-from cnn_lib.metrics import digits_reference, quality_report
+from cnn_lib.dcgan.metrics import digits_reference, quality_report
+from cnn_lib.device import free_cpu_cores
 
 # The targets of the DCGAN lesson issue, per data set, for the fast recipe.
 TARGETS = {
@@ -132,7 +132,7 @@ def main() -> None:
     parser.add_argument("--json", help="also write the JSON here")
     args = parser.parse_args()
     # Chosen once: run 2 would otherwise see run 1's own load and train on fewer threads.
-    threads = args.threads or choose_cpu_threads()
+    threads = args.threads or free_cpu_cores()
     reference = digits_reference(dataset=args.dataset)
     target = TARGETS.get(args.dataset)
     common = {

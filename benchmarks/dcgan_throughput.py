@@ -222,9 +222,9 @@ def main() -> None:
     if gpu:
         torch.backends.cudnn.benchmark = True
     else:
-        from cnn_lib.dcgan.run import choose_cpu_threads
+        from cnn_lib.device import free_cpu_cores
 
-        torch.set_num_threads(choose_cpu_threads())
+        torch.set_num_threads(free_cpu_cores())
     rates, ours, steps = measure(args, device)
     reference_rate, our_rate = (
         round(statistics.median(rates[name]), 1) for name in ("reference", "ours")

@@ -239,9 +239,12 @@ def plot_cnn_architecture(image_size: int = 16, channels: tuple[int, int] = (16,
     input → conv → pool → conv → pool → fully connected → output; each stack's
     squares have the side of its feature maps and one sheet per 4 channels.
     """
-    from cnn_lib.models import DigitsCNN, shape_table
+    from cnn_lib.layer_cost import model_cost
+    from cnn_lib.models import DigitsCNN
 
-    rows = {row.name: row for row in shape_table(DigitsCNN(image_size, channels))}
+    costs = model_cost(DigitsCNN(image_size, channels), (1, image_size, image_size))
+    shapes = {row.name.split(":")[0].removeprefix("layers."): row.output_shape for row in costs}
+    shapes["input"] = (1, image_size, image_size)
     scale = 5.0 / image_size  # the input's side is 5 units
     height = 10.5
     figure, axes = _new_canvas(40.0, height, (20.0, height / 2))
@@ -254,7 +257,7 @@ def plot_cnn_architecture(image_size: int = 16, channels: tuple[int, int] = (16,
         ("pool2", EXTRA_COLOR, "max pool 2×2"),
     ]
     for name, colour, title in stages:
-        c, h, w = rows[name].shape
+        c, h, w = shapes[name]
         right = _stack(axes, x, y_mid, h * scale, max(1, c // 4), colour)
         centre = (x + right) / 2
         _caption(axes, centre, 8.7, title, colour, 11.5)
@@ -271,7 +274,7 @@ def plot_cnn_architecture(image_size: int = 16, channels: tuple[int, int] = (16,
         ("fc1", KERNEL_COLOR, "fully connected\n+ ReLU"),
         ("fc2", HIGHLIGHT_COLOR, "output\n(10 classes)"),
     ]:
-        (features,) = rows[name].shape
+        (features,) = shapes[name]
         right = _column(axes, x, y_mid, min(7.0, features * 0.09), colour)
         _caption(axes, (x + right) / 2, 9.0, title, colour, 11.5)
         _caption(axes, (x + right) / 2, 10.0, f"{features}", TEXT_COLOR, 11)
@@ -345,9 +348,6 @@ def plot_transposed_layer():
     _caption(axes, 20.5, 10.6, "output size (i − 1)·s + k = (2 − 1)·2 + 3 = 5", TEXT_COLOR, 12)
     return figure
 
-
-# Temporary name for notebook 05 while the DCGAN lesson is rewritten (see the layout follow-ups).
-draw_cnn_architecture = plot_cnn_architecture
 
 FIGURES: dict[str, Callable] = {
     "output_feature_map": plot_output_feature_map,

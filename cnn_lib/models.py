@@ -8,7 +8,6 @@ them. Images in [−1, 1] (a DCGAN generator's output) go in as ``(x + 1) / 2``.
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
 
 import torch
 from torch import nn
@@ -110,72 +109,3 @@ def layer_outputs(model: DigitsCNN, images: torch.Tensor) -> list[tuple[str, tor
             x = layer(x)
             outputs.append((name, x))
     return outputs
-
-
-def count_parameters(module: nn.Module) -> int:
-    """Return the number of trainable parameters (weights and biases)."""
-    return sum(p.numel() for p in module.parameters() if p.requires_grad)
-
-
-@dataclass(frozen=True)
-class LayerRow:
-    """One row of the shape table: a layer, its output shape (C, H, W) or (F,), its parameters."""
-
-    name: str
-    kind: str
-    shape: tuple[int, ...]
-    parameters: int
-    formula: str
-
-
-def shape_table(model: DigitsCNN, image_size: int | None = None) -> list[LayerRow]:
-    """Return the layer-by-layer shapes and parameter counts, computed from the formulas.
-
-    Shapes come from :mod:`cnn_lib.arithmetic` and parameter counts from
-    ``C_out·(C_in·k·k + 1)`` and ``F_out·(F_in + 1)`` — not from running the model,
-    so a test (and the notebook) can compare them with the model's real shapes.
-    """
-    size = model.image_size if image_size is None else image_size
-    shape: tuple[int, ...] = (1, size, size)
-    rows = [LayerRow("input", "input", shape, 0, "")]
-    for name, layer in model.layers.named_children():
-        shape, parameters, formula = _layer_step(layer, shape)
-        rows.append(LayerRow(name, type(layer).__name__, shape, parameters, formula))
-    return rows
-
-
-def _layer_step(layer: nn.Module, shape: tuple[int, ...]) -> tuple[tuple[int, ...], int, str]:
-    """Return a layer's output shape, parameter count and the formula used for them."""
-    if isinstance(layer, nn.Conv2d):
-        c, h, _ = shape
-        k, p, s = layer.kernel_size[0], layer.padding[0], layer.stride[0]
-        o = conv_output_size(h, k, s=s, p=p)
-        cout = layer.out_channels
-        return (cout, o, o), cout * (c * k * k + 1), f"{cout}·({c}·{k}·{k} + 1)"
-    if isinstance(layer, nn.MaxPool2d | nn.AvgPool2d):
-        c, h, _ = shape
-        k = layer.kernel_size if isinstance(layer.kernel_size, int) else layer.kernel_size[0]
-        o = pool_output_size(h, k)
-        return (c, o, o), 0, "no weights"
-    if isinstance(layer, nn.Flatten):
-        features = 1
-        for n in shape:
-            features *= n
-        return (features,), 0, "·".join(str(n) for n in shape)
-    if isinstance(layer, nn.Linear):
-        (features,) = shape
-        out = layer.out_features
-        return (out,), out * (features + 1), f"{out}·({features} + 1)"
-    return shape, 0, "no weights"
-
-
-def format_shape_table(rows: list[LayerRow]) -> str:
-    """Return the shape table as aligned text, with a total parameter line."""
-    lines = [f"{'layer':<8} {'type':<10} {'output shape':<14} {'parameters':>10}  formula"]
-    for row in rows:
-        shape = "×".join(str(n) for n in row.shape)
-        lines.append(
-            f"{row.name:<8} {row.kind:<10} {shape:<14} {row.parameters:>10,}  {row.formula}"
-        )
-    lines.append(f"{'total':<34} {sum(r.parameters for r in rows):>10,}")
-    return "\n".join(lines)

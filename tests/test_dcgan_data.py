@@ -297,7 +297,7 @@ def test_digit_datasets_are_the_labelled_ones_the_gan_can_train_on():
 
 
 def test_full_mnist_reference_trains_on_train_and_holds_out_t10k(tmp_path):
-    from cnn_lib.metrics import digits_reference, quality_report
+    from cnn_lib.dcgan.metrics import digits_reference, quality_report
 
     write_mnist(tmp_path, train=20, test=10)
     reference = digits_reference("mnist", epochs=1, root=tmp_path)

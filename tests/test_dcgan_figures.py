@@ -9,9 +9,9 @@ from PIL import Image
 
 from cnn_lib.dcgan.figures import (
     digit_arithmetic,
-    draw_gan_diagram,
     latents_by_class,
     pick_snapshots,
+    plot_gan_diagram,
     plot_gan_history,
     plot_snapshot_strip,
     snapshot_animation_gif,
@@ -27,7 +27,7 @@ def snapshots(count):
 
 
 def test_diagram_and_history_are_figures():
-    assert isinstance(draw_gan_diagram(), Figure)
+    assert isinstance(plot_gan_diagram(), Figure)
     history = {
         "step": list(range(50)),
         **{k: [0.5] * 50 for k in ("loss_d", "loss_g", "d_real", "d_fake")},

@@ -11,12 +11,12 @@ from cnn_lib.dcgan.models import (
     Discriminator,
     Generator,
     ModelConfig,
-    count_parameters,
     latent_centres,
     sample_latent,
     sample_latent_and_clusters,
     sample_noise,
 )
+from cnn_lib.layer_cost import count_parameters
 
 
 @pytest.mark.parametrize("image_size", IMAGE_SIZES)

@@ -20,7 +20,6 @@ from cnn_lib.dcgan.models import (
     sample_latent_and_clusters,
     sample_noise,
 )
-from cnn_lib.dcgan.run import choose_cpu_threads
 from cnn_lib.dcgan.step import (
     Precision,
     choose_precision,
@@ -312,10 +311,6 @@ def test_a_failing_compile_falls_back_to_eager_training_with_a_message(tmp_path,
         tiny_config(tmp_path, max_steps=3, compile=True), progress=False, log=messages.append
     )
     assert result.steps == 3 and any("torch.compile failed" in m for m in messages)
-
-
-def test_cpu_threads_are_between_one_and_the_core_count():
-    assert 1 <= choose_cpu_threads() <= (os.cpu_count() or 1)
 
 
 @pytest.mark.parametrize(

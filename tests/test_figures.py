@@ -78,7 +78,8 @@ def test_transposed_example_matches_torch_conv_transpose2d():
 def test_architecture_figure_draws_each_stack_to_scale():
     from matplotlib.patches import Rectangle
 
-    from cnn_lib.models import DigitsCNN, shape_table
+    from cnn_lib.layer_cost import model_cost
+    from cnn_lib.models import DigitsCNN
 
     figure = figures.plot_cnn_architecture(image_size=16)
     squares = {
@@ -86,5 +87,6 @@ def test_architecture_figure_draws_each_stack_to_scale():
         for p in figure.axes[0].patches
         if isinstance(p, Rectangle) and p.get_width() == p.get_height()
     }
-    sides = {row.shape[1] for row in shape_table(DigitsCNN(16)) if len(row.shape) == 3}
+    rows = model_cost(DigitsCNN(16), (1, 16, 16))
+    sides = {16} | {row.output_shape[1] for row in rows if len(row.output_shape) == 3}
     assert squares == {round(side * 5.0 / 16, 6) for side in sides}  # 16, 8 and 4 pixels

@@ -4,12 +4,10 @@ import pytest
 import torch
 from torch import nn
 
+from cnn_lib.layer_cost import cost_table, count_parameters, model_cost
 from cnn_lib.models import (
     DigitsCNN,
-    count_parameters,
-    format_shape_table,
     layer_outputs,
-    shape_table,
 )
 
 CONFIGURATIONS = [
@@ -24,25 +22,28 @@ CONFIGURATIONS = [
 ]
 
 
+def layer_table(model: DigitsCNN):
+    return model_cost(model, (1, model.image_size, model.image_size))
+
+
 @pytest.mark.parametrize("options", CONFIGURATIONS)
-def test_shape_table_matches_the_shapes_torch_computes(options):
+def test_the_layer_table_matches_the_shapes_torch_computes(options):
     model = DigitsCNN(**options)
-    rows = shape_table(model)
     size = options["image_size"]
     real = [
-        (name, tuple(out.shape[1:]))
+        (f"layers.{name}", tuple(out.shape[1:]))
         for name, out in layer_outputs(model, torch.zeros(2, 1, size, size))
     ]
-    assert [(row.name, row.shape) for row in rows[1:]] == real
+    assert [(row.name.split(":")[0], row.output_shape) for row in layer_table(model)] == real
 
 
 @pytest.mark.parametrize("options", CONFIGURATIONS)
-def test_shape_table_parameter_counts_match_torch(options):
+def test_the_layer_tables_parameter_counts_match_torch(options):
     model = DigitsCNN(**options)
-    rows = shape_table(model)
+    rows = layer_table(model)
     assert sum(row.parameters for row in rows) == count_parameters(model)
-    for row in rows[1:]:
-        layer = getattr(model.layers, row.name)
+    for row in rows:
+        layer = model.get_submodule(row.name.split(":")[0])
         assert row.parameters == sum(p.numel() for p in layer.parameters())
 
 
@@ -66,11 +67,12 @@ def test_pooling_choice_sets_the_pool_layers():
     assert not hasattr(DigitsCNN(pooling=None).layers, "pool1")
 
 
-def test_format_shape_table_lists_every_layer_and_the_total():
-    model = DigitsCNN(image_size=16)
-    text = format_shape_table(shape_table(model))
-    for name in ["input", "conv1", "pool1", "conv2", "pool2", "flatten", "fc1", "fc2"]:
-        assert name in text
+def test_the_printed_layer_table_lists_every_layer_its_formulas_and_the_total():
+    model = DigitsCNN(image_size=28)
+    text = cost_table(layer_table(model), formulas=True)
+    for name in ["conv1", "pool1", "conv2", "pool2", "flatten", "fc1", "fc2"]:
+        assert f"layers.{name}" in text
+    assert "o = ⌊(28 + 2·1 − 3)/1⌋ + 1 = 28" in text
     assert f"{count_parameters(model):,}" in text.splitlines()[-1]
 
 
@@ -92,17 +94,21 @@ def test_bad_arguments_raise_one_clear_sentence(options, word):
 
 
 def test_notebook_05_weight_counts_match_torch():
-    model = DigitsCNN(image_size=16)
+    model = DigitsCNN(image_size=28)
     conv = sum(
         p.numel() for name in ("conv1", "conv2") for p in getattr(model.layers, name).parameters()
     )
     assert conv == 4_800
-    assert count_parameters(model.layers.fc1) == 32_832
-    assert count_parameters(model) == 38_282
-    assert count_parameters(DigitsCNN(image_size=16, pooling=None).layers.fc1) == 524_352
+    assert count_parameters(model.layers.fc1) == 100_416
+    assert count_parameters(model) == 105_866
+    assert count_parameters(DigitsCNN(image_size=28, pooling=None).layers.fc1) == 1_605_696
+    rows = layer_table(model)
+    macs = {row.name.split(":")[0]: row.macs for row in rows}
+    assert macs["layers.conv1"] + macs["layers.conv2"] == 1_016_064
+    assert sum(row.macs for row in rows) == 1_117_056
 
 
-def test_keeping_only_the_first_pooling_layer_gives_fc1_131136_parameters():
+def test_keeping_only_the_first_pooling_layer_gives_fc1_401472_parameters():
     one_pool = nn.Sequential(
         nn.Conv2d(1, 16, 3, padding=1),
         nn.ReLU(),
@@ -111,5 +117,5 @@ def test_keeping_only_the_first_pooling_layer_gives_fc1_131136_parameters():
         nn.ReLU(),
         nn.Flatten(),
     )
-    features = one_pool(torch.zeros(1, 1, 16, 16)).shape[1]
-    assert count_parameters(nn.Linear(features, 64)) == 64 * (32 * 8 * 8 + 1) == 131_136
+    features = one_pool(torch.zeros(1, 1, 28, 28)).shape[1]
+    assert count_parameters(nn.Linear(features, 64)) == 64 * (32 * 14 * 14 + 1) == 401_472

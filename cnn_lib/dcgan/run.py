@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import copy
-import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -31,23 +30,9 @@ from cnn_lib.dcgan.step import (
     try_compile,
     update_ema,
 )
-from cnn_lib.device import pick_device
+from cnn_lib.device import free_cpu_cores, pick_device
 
 STATISTICS = ("loss_d", "loss_g", "d_real", "d_fake")
-
-
-def choose_cpu_threads() -> int:
-    """Return how many CPU threads to use: the cores not already busy, at least one.
-
-    Two threads on a loaded two-core machine can be ten times slower than one, because
-    PyTorch's threads spin-wait for each other while another process holds a core.
-    """
-    cores = os.cpu_count() or 1
-    try:
-        busy = round(os.getloadavg()[0])
-    except (AttributeError, OSError):  # Windows has no load average
-        busy = 0
-    return max(1, min(cores, cores - busy))
 
 
 class DCGANRun:
@@ -106,7 +91,7 @@ class DCGANRun:
             # Let cuDNN time its convolution algorithms once; the shapes never change.
             torch.backends.cudnn.benchmark = True
         elif device.type == "cpu":
-            torch.set_num_threads(config.threads or choose_cpu_threads())
+            torch.set_num_threads(config.threads or free_cpu_cores())
         return device
 
     def _build_models(self, config: TrainConfig) -> None:

@@ -15,7 +15,8 @@ import torch
 from cnn_lib.device import torch_threads
 from cnn_lib.draw.base import check_html, formula_html
 from cnn_lib.draw.feature_maps import digit_png, feature_maps_png
-from cnn_lib.models import DigitsCNN, layer_outputs, shape_table
+from cnn_lib.layer_cost import model_cost
+from cnn_lib.models import DigitsCNN, layer_outputs
 from cnn_lib.widgets import register
 from cnn_lib.widgets.base import ChoiceControl, Explorer, IntControl
 
@@ -61,7 +62,11 @@ class FeatureMapExplorer(Explorer):
         self.images = torch.as_tensor(images)
         self.labels = None if labels is None else torch.as_tensor(labels)
         self.layer_names = spatial_layers(model)
-        self.table = {row.name: row.shape for row in shape_table(model)}
+        size = model.image_size
+        self.table = {
+            row.name.split(":")[0].removeprefix("layers."): row.output_shape
+            for row in model_cost(model, (1, size, size))
+        }
         # The slider's range depends on the data, so the controls are made per explorer.
         self.controls = {
             "digit": IntControl("test digit #", 0, len(self.images) - 1, 0),

@@ -9,7 +9,7 @@ import pytest
 import torch
 from scipy import linalg
 
-from cnn_lib.metrics import (
+from cnn_lib.dcgan.metrics import (
     CLASSIFIER_EPOCHS,
     CLASSIFIER_EPOCHS_BY_DATASET,
     QualityReport,
