@@ -19,8 +19,8 @@ notebook                         modules
                                  ``draw/transposed.py``, ``widgets/transposed.py``
 05 A whole CNN                   ``models.py``, ``data.py``, ``training.py``, ``layer_cost.py``,
                                  ``draw/feature_maps.py``, ``widgets/feature_maps.py``
-06 DCGAN                         ``dcgan/`` (models, recipes, training, checkpoints, CLI),
-                                 ``metrics.py``
+06 DCGAN                         ``dcgan/`` (models, recipes, training, checkpoints, metrics,
+                                 CLI)
 ===============================  ==============================================================
 
 The layers, bottom to top (imports point down only; ``make lint`` checks it with import-linter):

@@ -8,11 +8,11 @@ import pytest
 import torch
 
 from cnn_lib.models import DigitsCNN
-from cnn_lib.training import digits_split
+from cnn_lib.training import digit_split
 
 NOTEBOOK = "notebooks/05_cnn_architecture.ipynb"
 EXPLORER = "feature-maps"
-IMAGE_SIZE = 16  # the notebook's parameters cell
+DATASET, IMAGE_SIZE = "mnist5k", 28  # the notebook's parameters and data cells
 
 
 def torch_layer_shapes() -> dict[str, tuple[int, int, int]]:
@@ -35,7 +35,7 @@ def torch_layer_shapes() -> dict[str, tuple[int, int, int]]:
 
 @pytest.fixture(scope="module")
 def test_labels() -> list[int]:
-    return digits_split(IMAGE_SIZE).test_labels.tolist()
+    return digit_split(DATASET, IMAGE_SIZE).test_labels.tolist()
 
 
 def images_src(explorer) -> list[str]:
