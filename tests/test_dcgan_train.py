@@ -372,3 +372,33 @@ def test_the_fast_recipe_is_the_paper_plus_each_ablation_step():
 def test_an_unknown_recipe_is_refused_in_one_sentence():
     with pytest.raises(ValueError, match="recipe must be one of paper, fast"):
         TrainConfig.from_recipe("fastest", max_steps=1)
+
+
+def compile_with_aot_eager(monkeypatch) -> None:
+    """Make torch.compile trace through AOT autograd without generating C++ (seconds, not minutes)."""
+    real_compile = torch.compile
+    monkeypatch.setattr(
+        torch, "compile", lambda model, **options: real_compile(model, backend="aot_eager")
+    )
+
+
+@pytest.mark.slow
+def test_compile_with_r1_trains_compiled_and_survives_a_resume_between_r1_steps(
+    tmp_path, monkeypatch
+):
+    # R1 differentiates twice through D, which torch.compile cannot: R1 steps must run eagerly.
+    compile_with_aot_eager(monkeypatch)
+    messages = []
+    options = {"r1_every": 2, "compile": True}
+    fresh = train_dcgan(
+        tiny_config(tmp_path, max_steps=3, **options), progress=False, log=messages.append
+    )
+    assert fresh.steps == 3 and fresh.compile_seconds > 0
+    # Resumed at step 3, the first step is compiled and step 4 is an R1 step.
+    resumed = train_dcgan(
+        tiny_config(tmp_path, max_steps=6, resume=True, **options),
+        progress=False,
+        log=messages.append,
+    )
+    assert resumed.steps == 6
+    assert not any("torch.compile failed" in message for message in messages)

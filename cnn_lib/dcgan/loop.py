@@ -48,6 +48,8 @@ class TrainResult:
     train_seconds: float = 0.0
     precision: str = "fp32"
     device: str = "cpu"
+    # Seconds of the first compiled step (compiling, mostly), left out of ``train_seconds``.
+    compile_seconds: float = 0.0
 
 
 LOG_SECONDS = 5.0  # at most one epoch line per this many seconds, so short epochs do not flood
@@ -185,7 +187,10 @@ class _Loop:
         """Train on one batch, update the bar, check for NaN and limits; return the stop reason."""
         run, config = self.run, self.config
         run.set_learning_rates(_fraction_done(run, self.clock.seconds(), self.steps_per_epoch))
+        compiled_before = run.compile_seconds
         self.pending.append((run.step, run.one_step(real)))
+        # Compiling is start-up, not training: --max-seconds does not count it.
+        self.clock.paused += run.compile_seconds - compiled_before
         run.batch_in_epoch += 1
         seconds = self.clock.seconds()
         self.bar.update(
@@ -300,6 +305,7 @@ def _finish(run: DCGANRun, reason: int, pending, snapshots, clock: _Clock) -> Tr
         run.total_seconds,
         run.precision.name,
         str(run.device),
+        run.compile_seconds,
     )
 
 

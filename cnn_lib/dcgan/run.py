@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import copy
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -107,18 +108,33 @@ class DCGANRun:
             discriminator.parameters(), config.lr_discriminator, betas=(config.beta1, config.beta2)
         )
         self.plain_models = (generator, discriminator)
-        self.generator = wrap_model(generator, self.context, self.device)
-        self.discriminator = wrap_model(discriminator, self.context, self.device)
-        self.compile_pending = config.compile
+        # The models as trained without torch.compile (wrapped in DDP under torchrun): the
+        # compile fallback and the R1 steps use these.
+        self.eager_models = (
+            wrap_model(generator, self.context, self.device),
+            wrap_model(discriminator, self.context, self.device),
+        )
+        self.generator, self.discriminator = self.eager_models
+        self.compile_pending, self.compile_seconds = config.compile, 0.0
         if config.compile:
             self.generator = try_compile(self.generator, self.log)
             self.discriminator = try_compile(self.discriminator, self.log)
+            if config.r1_gamma > 0 and self.custom_step is None:
+                self.log(
+                    "torch.compile cannot differentiate twice, so the R1 steps (every "
+                    f"{config.r1_every}th) run without it."
+                )
 
     def _first_compiled_step(
         self, real: torch.Tensor, noise: torch.Tensor, clusters: torch.Tensor
     ) -> dict[str, torch.Tensor]:
-        """Run the first step compiled; if compiling fails (it happens lazily, here), go eager."""
+        """Run the first step compiled; if compiling fails (it happens lazily, here), go eager.
+
+        Its seconds (mostly compiling) are kept in ``compile_seconds``, which the loop leaves
+        out of the training time.
+        """
         self.compile_pending = False
+        started = time.perf_counter()
         saved = copy.deepcopy(
             [m.state_dict() for m in (*self.plain_models, self.optimizer_g, self.optimizer_d)]
         )
@@ -133,9 +149,9 @@ class DCGANRun:
                 (*self.plain_models, self.optimizer_g, self.optimizer_d), saved, strict=False
             ):
                 target.load_state_dict(state)
-            self.generator = wrap_model(self.plain_models[0], self.context, self.device)
-            self.discriminator = wrap_model(self.plain_models[1], self.context, self.device)
+            self.generator, self.discriminator = self.eager_models
             stats = self._train_step(real, noise, clusters)
+        self.compile_seconds += time.perf_counter() - started
         return self._after_step(stats)
 
     def state_dict(self) -> dict:
@@ -221,7 +237,7 @@ class DCGANRun:
         noise, clusters = sample_latent_and_clusters(
             len(real), self.model_config, self.noise_random, self.device
         )
-        if self.compile_pending:
+        if self.compile_pending and self.r1_weight() == 0:
             return self._first_compiled_step(real, noise, clusters)
         stats = self._train_step(real, noise, clusters)
         return self._after_step(stats)
@@ -241,16 +257,20 @@ class DCGANRun:
                     noise,
                 )
             return {name: torch.as_tensor(stats[name]).detach().float() for name in STATISTICS}
-        optimizers = (self.optimizer_g, self.optimizer_d)
+        r1_weight = self.r1_weight()
+        # R1 differentiates D twice, which torch.compile does not support: those steps run eagerly.
+        generator, discriminator = (
+            self.eager_models if r1_weight > 0 else (self.generator, self.discriminator)
+        )
         return train_step(
-            self.generator,
-            self.discriminator,
-            optimizers,
+            generator,
+            discriminator,
+            (self.optimizer_g, self.optimizer_d),
             real,
             noise,
             self.precision,
             self.augment,
-            self.r1_weight(),
+            r1_weight,
             clusters,
             self.config.cluster_guess_weight if self.model_config.cluster_guesses else 0.0,
         )
