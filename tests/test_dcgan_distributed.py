@@ -1,6 +1,8 @@
 """Two training processes on the CPU (gloo backend) keep identical weights, as under torchrun."""
 
+import os
 import socket
+import time
 
 import pytest
 import torch
@@ -86,3 +88,102 @@ def test_a_lone_process_is_rank_zero_of_one_and_its_model_is_not_wrapped(monkeyp
 @pytest.mark.parametrize("rank, main", [(0, True), (1, False)])
 def test_only_rank_zero_is_main(rank, main):
     assert DistributedContext(rank, 2, rank).is_main is main
+
+
+TINY_FAST = dict(
+    image_size=16,
+    latent_dim=8,
+    generator_width=4,
+    discriminator_width=4,
+    batch_size=16,
+    threads=1,
+    device="cpu",
+)
+
+
+def join_or_fail(world_size: int, function, *args, timeout: float = 120.0) -> None:
+    """Run ``function(rank, world_size, port, *args)`` in forked ranks; fail (not hang) on a deadlock."""
+    context = mp.start_processes(
+        function,
+        args=(world_size, free_port(), *args),
+        nprocs=world_size,
+        join=False,
+        start_method="fork",
+    )
+    deadline = time.monotonic() + timeout
+    while not context.join(timeout=1.0):
+        if time.monotonic() > deadline:
+            for process in context.processes:
+                if process.is_alive():
+                    process.kill()
+            pytest.fail(f"the ranks were still waiting on each other after {timeout:.0f} s")
+
+
+def join_group(rank: int, world_size: int, port: int) -> None:
+    os.environ.update(
+        MASTER_ADDR="127.0.0.1",
+        MASTER_PORT=str(port),
+        RANK=str(rank),
+        WORLD_SIZE=str(world_size),
+        LOCAL_RANK=str(rank),
+    )
+
+
+def train_rank_with(rank, world_size, port, folder, options, prepare) -> None:
+    """Train a tiny fast-recipe run on this rank after ``prepare(rank)``; save what it ended with."""
+    join_group(rank, world_size, port)
+    import torch.distributed as dist
+
+    from cnn_lib.dcgan.config import TrainConfig
+    from cnn_lib.dcgan.loop import TrainingDiverged, train_dcgan
+
+    prepare(rank)
+    config = TrainConfig.from_recipe("fast", out=folder, **{**TINY_FAST, **options})
+    messages = []
+    try:
+        result = train_dcgan(config, progress=False, log=messages.append)
+        ended = {
+            "steps": result.steps,
+            "generator": [p.detach().clone() for p in result.generator.parameters()],
+            "discriminator": [p.detach().clone() for p in result.discriminator.parameters()],
+        }
+    except TrainingDiverged as error:
+        ended = {"diverged": str(error)}
+    ended.update(messages=messages, still_in_group=dist.is_initialized())
+    torch.save(ended, f"{folder}/rank{rank}.pt")
+
+
+def results(folder, world_size: int = 2) -> list[dict]:
+    return [torch.load(f"{folder}/rank{rank}.pt") for rank in range(world_size)]
+
+
+def assert_same_parameters(first: dict, second: dict) -> None:
+    for name in ("generator", "discriminator"):
+        for mine, theirs in zip(first[name], second[name], strict=True):
+            assert torch.equal(mine, theirs)
+
+
+def compile_fails_on_rank_one(rank: int) -> None:
+    """torch.compile that works on rank 0 and fails lazily, in the first forward, on rank 1."""
+
+    class Compiled(torch.nn.Module):
+        def __init__(self, model):
+            super().__init__()
+            self._orig_mod = model
+
+        def forward(self, *args, **kwargs):
+            if rank == 1:
+                raise RuntimeError("no compiler on this rank")
+            return self._orig_mod(*args, **kwargs)
+
+    torch.compile = lambda model, **options: Compiled(model)
+
+
+@pytest.mark.slow
+def test_a_compile_failure_on_one_rank_sends_every_rank_down_the_eager_path(tmp_path):
+    options = {"max_steps": 4, "compile": True}
+    join_or_fail(2, train_rank_with, str(tmp_path), options, compile_fails_on_rank_one)
+    first, second = results(tmp_path)
+    assert first["steps"] == second["steps"] == 4
+    assert_same_parameters(first, second)
+    assert any("torch.compile failed" in message for message in first["messages"])

@@ -1,6 +1,7 @@
 """The DCGAN training loop: a step, precision, resume, Ctrl-C, NaN, compile fallback, EMA."""
 
 import json
+import math
 import os
 import signal
 import warnings
@@ -12,7 +13,7 @@ import torch
 import cnn_lib.dcgan.run as train_module
 from cnn_lib.dcgan.checkpoint import load_checkpoint
 from cnn_lib.dcgan.config import TrainConfig
-from cnn_lib.dcgan.loop import TrainingDiverged, train_dcgan
+from cnn_lib.dcgan.loop import TrainingDiverged, run_training, train_dcgan
 from cnn_lib.dcgan.models import (
     Discriminator,
     Generator,
@@ -402,3 +403,46 @@ def test_compile_with_r1_trains_compiled_and_survives_a_resume_between_r1_steps(
     )
     assert resumed.steps == 6
     assert not any("torch.compile failed" in message for message in messages)
+
+
+class _FailsInBackward(torch.autograd.Function):
+    """Identity forward whose backward raises, like a compiler that fails lazily in backward."""
+
+    @staticmethod
+    def forward(ctx, tensor):
+        return tensor.view_as(tensor)
+
+    @staticmethod
+    def backward(ctx, gradient):
+        raise RuntimeError("the backward failed to compile")
+
+
+class CompiledInName(torch.nn.Module):
+    """Stands in for torch.compile's wrapper; ``fail_backward`` makes its backward raise."""
+
+    def __init__(self, model: torch.nn.Module, fail_backward: bool) -> None:
+        super().__init__()
+        self._orig_mod, self.fail_backward = model, fail_backward
+
+    def forward(self, *args, **kwargs):
+        output = self._orig_mod(*args, **kwargs)
+        return _FailsInBackward.apply(output) if self.fail_backward else output
+
+
+def test_a_compile_failing_after_the_d_update_falls_back_with_the_grad_scaler_restored(
+    tmp_path, monkeypatch
+):
+    # G's backward fails after scaler.step(optimizer_d): the eager retry must step D again.
+    monkeypatch.setattr(
+        torch,
+        "compile",
+        lambda model, **options: CompiledInName(model, isinstance(model, Generator)),
+    )
+    messages = []
+    run = train_module.DCGANRun(
+        tiny_config(tmp_path, max_steps=3, compile=True, r1_gamma=0.0), log=messages.append
+    )
+    run.precision = Precision("cpu", torch.float16, torch.amp.GradScaler("cpu"))
+    result = run_training(run, progress=False)
+    assert result.steps == 3 and any("torch.compile failed" in m for m in messages)
+    assert all(math.isfinite(value) for value in result.history["loss_d"])

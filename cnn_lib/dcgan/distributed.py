@@ -8,6 +8,7 @@ copies keep identical weights. Only rank 0 writes checkpoints, logs and images.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 
@@ -73,6 +74,20 @@ def agree_on_stop(reason: int, context: DistributedContext, device: torch.device
     flag = torch.tensor([reason], device=device)
     dist.all_reduce(flag, op=dist.ReduceOp.MAX)
     return int(flag.item())
+
+
+def any_rank(flag: bool, context: DistributedContext, device: torch.device) -> bool:
+    """Return True on every rank when ``flag`` is True on at least one (every rank must call it)."""
+    return bool(agree_on_stop(int(flag), context, device))
+
+
+def gradients_kept_local(models: tuple[nn.Module, ...]) -> contextlib.AbstractContextManager:
+    """Return a context in which the DDP models among ``models`` skip their gradient all-reduce."""
+    stack = contextlib.ExitStack()
+    for model in models:
+        if isinstance(model, nn.parallel.DistributedDataParallel):
+            stack.enter_context(model.no_sync())
+    return stack
 
 
 def close_distributed(context: DistributedContext) -> None:

@@ -15,7 +15,12 @@ import torch
 from cnn_lib.dcgan.checkpoint import load_checkpoint, save_checkpoint, strip_prefixes
 from cnn_lib.dcgan.config import RUNTIME_FIELDS, TrainConfig
 from cnn_lib.dcgan.data import load_training_images
-from cnn_lib.dcgan.distributed import init_distributed, wrap_model
+from cnn_lib.dcgan.distributed import (
+    any_rank,
+    gradients_kept_local,
+    init_distributed,
+    wrap_model,
+)
 from cnn_lib.dcgan.models import (
     Discriminator,
     Generator,
@@ -128,31 +133,61 @@ class DCGANRun:
     def _first_compiled_step(
         self, real: torch.Tensor, noise: torch.Tensor, clusters: torch.Tensor
     ) -> dict[str, torch.Tensor]:
-        """Run the first step compiled; if compiling fails (it happens lazily, here), go eager.
+        """Try this call's first step compiled; if compiling fails (lazily, here) on any rank, all go eager.
 
-        Its seconds (mostly compiling) are kept in ``compile_seconds``, which the loop leaves
-        out of the training time.
+        The trial is the compiled step without R1 (which compiled models cannot run). Under
+        DDP it keeps its gradients local, and it is the first step of fresh DDP wrappers (no
+        bucket rebuild yet), so a rank that fails half-way never leaves the others waiting in
+        a collective. The ranks then agree, and unless a lone process's trial was the real
+        step, restore the state from before it (grad scaler included) and run the step for
+        real. Its seconds (mostly compiling) are kept in ``compile_seconds``, which the loop
+        leaves out of the training time.
         """
         self.compile_pending = False
         started = time.perf_counter()
-        saved = copy.deepcopy(
-            [m.state_dict() for m in (*self.plain_models, self.optimizer_g, self.optimizer_d)]
-        )
+        saved = self._state_before_step()
+        error = None
         try:
-            stats = self._train_step(real, noise, clusters)
-        except Exception as error:  # noqa: BLE001 - a compiler failure of any kind: train eagerly
-            self.log(
-                f"torch.compile failed ({type(error).__name__}: {str(error).splitlines()[0][:120]}); "
-                "training without it."
+            with gradients_kept_local(self.eager_models):
+                stats = self._train_step(real, noise, clusters, r1_weight=0.0)
+        except Exception as caught:  # noqa: BLE001 - a compiler failure of any kind: train eagerly
+            error = caught
+        failed = any_rank(error is not None, self.context, self.device)
+        if failed:
+            reason = (
+                f"{type(error).__name__}: {str(error).splitlines()[0][:120]}"
+                if error is not None
+                else "on another process"
             )
-            for target, state in zip(
-                (*self.plain_models, self.optimizer_g, self.optimizer_d), saved, strict=False
-            ):
-                target.load_state_dict(state)
+            self.log(f"torch.compile failed ({reason}); training without it.")
             self.generator, self.discriminator = self.eager_models
+        if failed or self.context.enabled or self.r1_weight() > 0:
+            self._restore_state_before_step(saved)
             stats = self._train_step(real, noise, clusters)
         self.compile_seconds += time.perf_counter() - started
         return self._after_step(stats)
+
+    def _state_before_step(self) -> dict:
+        return copy.deepcopy(
+            {
+                "modules": [
+                    m.state_dict() for m in (*self.plain_models, self.optimizer_g, self.optimizer_d)
+                ],
+                "scaler": self.precision.scaler.state_dict() if self.precision.scaler else {},
+                "augment": self.augment_random.get_state(),
+            }
+        )
+
+    def _restore_state_before_step(self, saved: dict) -> None:
+        targets = (*self.plain_models, self.optimizer_g, self.optimizer_d)
+        for target, state in zip(targets, saved["modules"], strict=True):
+            target.load_state_dict(state)
+        if self.precision.scaler is not None:
+            # A fresh scaler: the old one remembers which optimizers it stepped since update().
+            self.precision.scaler = torch.amp.GradScaler(self.precision.device_type)
+            if saved["scaler"]:
+                self.precision.scaler.load_state_dict(saved["scaler"])
+        self.augment_random.set_state(saved["augment"])
 
     def state_dict(self) -> dict:
         """Return everything needed to continue exactly, as tensors, numbers, strings, lists, dicts."""
@@ -237,13 +272,17 @@ class DCGANRun:
         noise, clusters = sample_latent_and_clusters(
             len(real), self.model_config, self.noise_random, self.device
         )
-        if self.compile_pending and self.r1_weight() == 0:
+        if self.compile_pending:
             return self._first_compiled_step(real, noise, clusters)
         stats = self._train_step(real, noise, clusters)
         return self._after_step(stats)
 
     def _train_step(
-        self, real: torch.Tensor, noise: torch.Tensor, clusters: torch.Tensor
+        self,
+        real: torch.Tensor,
+        noise: torch.Tensor,
+        clusters: torch.Tensor,
+        r1_weight: float | None = None,
     ) -> dict[str, torch.Tensor]:
         """Run the step (a custom one, or train_step with precision, augmentation, R1, guesses)."""
         if self.custom_step is not None:
@@ -257,7 +296,7 @@ class DCGANRun:
                     noise,
                 )
             return {name: torch.as_tensor(stats[name]).detach().float() for name in STATISTICS}
-        r1_weight = self.r1_weight()
+        r1_weight = self.r1_weight() if r1_weight is None else r1_weight
         # R1 differentiates D twice, which torch.compile does not support: those steps run eagerly.
         generator, discriminator = (
             self.eager_models if r1_weight > 0 else (self.generator, self.discriminator)
