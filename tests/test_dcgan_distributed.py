@@ -187,3 +187,49 @@ def test_a_compile_failure_on_one_rank_sends_every_rank_down_the_eager_path(tmp_
     assert first["steps"] == second["steps"] == 4
     assert_same_parameters(first, second)
     assert any("torch.compile failed" in message for message in first["messages"])
+
+
+def clock_runs_three_times_fast_on_rank_one(rank: int) -> None:
+    """Skew rank 1's training clock, as a rank pausing for file writes or a slower host would."""
+    if rank == 1:
+        import types
+
+        import cnn_lib.dcgan.loop as loop
+
+        real, start = time.perf_counter, time.perf_counter()
+        loop.time = types.SimpleNamespace(perf_counter=lambda: start + 3 * (real() - start))
+
+
+@pytest.mark.slow
+def test_ranks_with_skewed_clocks_stop_together_at_max_seconds(tmp_path):
+    # Stops are agreed at epoch ends; log_every is large so no other agreement happens first.
+    options = {"max_seconds": 1.5, "log_every": 1000, "checkpoint_seconds": 1000, "lr_decay": False}
+    join_or_fail(
+        2, train_rank_with, str(tmp_path), options, clock_runs_three_times_fast_on_rank_one
+    )
+    first, second = results(tmp_path)
+    assert first["steps"] == second["steps"] > 0
+
+
+def a_nan_on_rank_one_at_step_five(rank: int) -> None:
+    """Make rank 1 alone report a NaN loss at step 5 (its weights stay finite)."""
+    if rank == 1:
+        from cnn_lib.dcgan.run import DCGANRun
+
+        real_step = DCGANRun._train_step
+
+        def poisoned(self, *args, **kwargs):
+            stats = real_step(self, *args, **kwargs)
+            if self.step == 5:
+                stats["loss_d"] = torch.tensor(float("nan"))
+            return stats
+
+        DCGANRun._train_step = poisoned
+
+
+@pytest.mark.slow
+def test_a_nan_seen_by_one_rank_stops_every_rank(tmp_path):
+    options = {"max_steps": 60, "log_every": 1000, "checkpoint_seconds": 1000}
+    join_or_fail(2, train_rank_with, str(tmp_path), options, a_nan_on_rank_one_at_step_five)
+    first, second = results(tmp_path)
+    assert "NaN" in first.get("diverged", "") and "NaN" in second.get("diverged", "")

@@ -67,13 +67,20 @@ def wrap_model(model: nn.Module, context: DistributedContext, device: torch.devi
     )
 
 
+def agree_on_largest(
+    values: list[float], context: DistributedContext, device: torch.device
+) -> list[float]:
+    """Return each of ``values`` as its largest over all ranks (every rank must call this)."""
+    if not context.enabled:
+        return list(values)
+    agreed = torch.tensor(values, dtype=torch.float64, device=device)
+    dist.all_reduce(agreed, op=dist.ReduceOp.MAX)
+    return agreed.tolist()
+
+
 def agree_on_stop(reason: int, context: DistributedContext, device: torch.device) -> int:
     """Return the largest stop reason over all ranks, so every rank stops at the same step."""
-    if not context.enabled:
-        return reason
-    flag = torch.tensor([reason], device=device)
-    dist.all_reduce(flag, op=dist.ReduceOp.MAX)
-    return int(flag.item())
+    return int(agree_on_largest([reason], context, device)[0])
 
 
 def any_rank(flag: bool, context: DistributedContext, device: torch.device) -> bool:

@@ -18,7 +18,7 @@ from tqdm.auto import tqdm
 
 from cnn_lib.dcgan.config import TrainConfig
 from cnn_lib.dcgan.data import epoch_order
-from cnn_lib.dcgan.distributed import agree_on_stop
+from cnn_lib.dcgan.distributed import agree_on_largest
 from cnn_lib.dcgan.models import Discriminator, Generator
 from cnn_lib.dcgan.run import STATISTICS, DCGANRun
 from cnn_lib.dcgan.sampling import save_grid_png
@@ -83,12 +83,11 @@ def _flush(run: DCGANRun, pending: list[tuple[int, dict]]) -> list[list[float]]:
     return values
 
 
-def _limit_reached(run: DCGANRun, seconds: float) -> bool:
+def _steps_or_epochs_reached(run: DCGANRun) -> bool:
+    """Return True at the step and epoch limits: the same step on every rank, so never agreed on."""
     config = run.config
-    return (
-        (config.max_steps is not None and run.step >= config.max_steps)
-        or (config.epochs is not None and run.epoch >= config.epochs)
-        or (config.max_seconds is not None and seconds >= config.max_seconds)
+    return (config.max_steps is not None and run.step >= config.max_steps) or (
+        config.epochs is not None and run.epoch >= config.epochs
     )
 
 
@@ -142,7 +141,13 @@ def _epoch_line(run: DCGANRun, rows: list[list[float]], seconds: float) -> dict:
 
 
 class _Loop:
-    """The state of one call's loop: clock, progress bar, pending statistics, last save times."""
+    """The state of one call's loop: clock, progress bar, pending statistics, last save times.
+
+    Under torchrun every decision that depends on a rank's own view (its clock, Ctrl-C, a
+    NaN in its losses, a checkpoint falling due) is agreed on at points all ranks reach at
+    the same step (:meth:`_agree`): every ``log_every`` steps and at each epoch end. A lone
+    process agrees with itself after every step, at no cost.
+    """
 
     def __init__(self, run: DCGANRun, progress: bool) -> None:
         self.run, self.config, self.out = run, run.config, Path(run.config.out)
@@ -162,10 +167,10 @@ class _Loop:
             f"training on {run.device} in {run.precision.name}, {len(run.data)} images, "
             f"batch size {config.batch_size}"
         )
-        reason = CONTINUE
         with InterruptFlag() as self.interrupt:
+            reason = self._agree(CONTINUE)
             while reason == CONTINUE:
-                if _limit_reached(run, self.clock.seconds()):
+                if _steps_or_epochs_reached(run):
                     reason = FINISHED
                     break
                 context = run.context
@@ -183,6 +188,22 @@ class _Loop:
         self.bar.close()
         return _finish(run, reason, self.pending, self.snapshots, self.clock)
 
+    def _agree(self, reason: int, checkpoint_due: bool = False) -> int:
+        """Return the stop reason all ranks agree on, adding this rank's Ctrl-C and time limit.
+
+        A checkpoint due on any rank is written (by rank 0) when no rank stops.
+        """
+        run, config = self.run, self.config
+        seconds = self.clock.seconds()
+        if reason == CONTINUE and self.interrupt.raised:
+            reason = INTERRUPTED
+        elif reason == CONTINUE and config.max_seconds is not None:
+            reason = FINISHED if seconds >= config.max_seconds else CONTINUE
+        reason, checkpoint_due = agree(run, reason, checkpoint_due)
+        if reason == CONTINUE and checkpoint_due:
+            self._checkpoint()
+        return reason
+
     def _step(self, real: torch.Tensor) -> int:
         """Train on one batch, update the bar, check for NaN and limits; return the stop reason."""
         run, config = self.run, self.config
@@ -197,47 +218,36 @@ class _Loop:
             1 if self.bar_unit == "steps" else min(round(seconds), self.bar.total) - self.bar.n
         )
         reason = CONTINUE
-        if len(self.pending) >= config.log_every:
+        if run.context.enabled and run.step % config.log_every:
+            return FINISHED if _steps_or_epochs_reached(run) else CONTINUE
+        due = seconds - self.last_checkpoint >= config.checkpoint_seconds
+        if run.context.enabled or due or len(self.pending) >= config.log_every:
             rows = _flush(run, self.pending)
             self.epoch_rows += rows
             if not is_finite([value for row in rows for value in row]):
                 reason = DIVERGED
-            else:
+            elif rows:
                 self.bar.set_postfix(loss_D=f"{rows[-1][0]:.2f}", loss_G=f"{rows[-1][1]:.2f}")
-        if run.context.world_size == 1 or run.step % config.log_every == 0:
-            # Clocks and Ctrl-C differ between ranks, so those stops are agreed on.
-            if reason == CONTINUE and self.interrupt.raised:
-                reason = INTERRUPTED
-            elif (
-                reason == CONTINUE
-                and config.max_seconds is not None
-                and seconds >= config.max_seconds
-            ):
-                reason = FINISHED
-            reason = agree(run, reason)
-        if reason == CONTINUE and config.max_steps is not None and run.step >= config.max_steps:
-            reason = FINISHED  # the same step on every rank: no need to agree
-        if reason == CONTINUE and seconds - self.last_checkpoint >= config.checkpoint_seconds:
-            if _checkpoint(run, self.pending, self.epoch_rows, self.clock) is None:
-                return agree(run, DIVERGED)
-            self.last_checkpoint = self.clock.seconds()
+        reason = self._agree(reason, due)
+        if reason == CONTINUE and _steps_or_epochs_reached(run):
+            reason = FINISHED
         return reason
 
     def _end_epoch(self) -> int:
         """Log the finished epoch, take a snapshot when due, save a checkpoint; return the stop reason."""
         run = self.run
         self.epoch_rows += _flush(run, self.pending)
-        if not is_finite([value for row in self.epoch_rows for value in row]):
-            return agree(run, DIVERGED)
+        finite = is_finite([value for row in self.epoch_rows for value in row])
+        if agree(run, CONTINUE if finite else DIVERGED)[0] == DIVERGED:
+            return DIVERGED
         record = _epoch_line(run, self.epoch_rows, self.clock.seconds())
         run.epoch, run.batch_in_epoch, self.epoch_rows = run.epoch + 1, 0, []
         record["epoch"] = run.epoch
         paused_at = time.perf_counter()
         if run.context.is_main:
             append_jsonl(self.out / "metrics.jsonl", record)
-            if record["seconds"] - self.last_log >= LOG_SECONDS or _limit_reached(
-                run, self.clock.seconds()
-            ):
+            last_epoch = run.config.epochs is not None and run.epoch >= run.config.epochs
+            if record["seconds"] - self.last_log >= LOG_SECONDS or last_epoch:
                 self.last_log = record["seconds"]
                 # Through tqdm while a bar is drawn (so the bar is not torn), else the log.
                 write = run.log if self.bar.disable else self.bar.write
@@ -251,31 +261,28 @@ class _Loop:
             save_sample_grid(run, self.snapshots[-1][1])
             self.last_sample = self.clock.seconds()
         self.clock.pause(paused_at)
-        _checkpoint(run, self.pending, self.epoch_rows, self.clock)
-        self.last_checkpoint = self.clock.seconds()
-        return CONTINUE
+        self._checkpoint()
+        return self._agree(CONTINUE)
 
-
-def _checkpoint(run: DCGANRun, pending, epoch_rows, clock: _Clock) -> bool | None:
-    """Save a checkpoint if every loss so far is finite; return None (and save nothing) otherwise."""
-    paused_at = time.perf_counter()
-    rows = _flush(run, pending)
-    epoch_rows += rows
-    if not is_finite([value for row in rows for value in row]):
-        return None
-    # The checkpoint records the seconds trained so far, this call's included.
-    seconds = clock.seconds()
-    run.total_seconds += seconds
-    run.save()
-    run.total_seconds -= seconds
-    clock.pause(paused_at)
-    return True
+    def _checkpoint(self) -> None:
+        """Save a checkpoint (rank 0 writes it); the statistics so far are known to be finite."""
+        run, clock = self.run, self.clock
+        paused_at = time.perf_counter()
+        self.epoch_rows += _flush(run, self.pending)
+        # The checkpoint records the seconds trained so far, this call's included.
+        seconds = clock.seconds()
+        run.total_seconds += seconds
+        run.save()
+        run.total_seconds -= seconds
+        clock.pause(paused_at)
+        self.last_checkpoint = clock.seconds()
 
 
 def _finish(run: DCGANRun, reason: int, pending, snapshots, clock: _Clock) -> TrainResult:
     """Save the final checkpoint (unless the run diverged) and pack the result."""
     rows = _flush(run, pending)
-    if reason == DIVERGED or not is_finite([value for row in rows for value in row]):
+    finite = is_finite([value for row in rows for value in row])
+    if agree(run, DIVERGED if reason == DIVERGED or not finite else reason)[0] == DIVERGED:
         message = (
             f"training stopped at step {run.step}: a loss became NaN or infinite; the last good checkpoint "
             f"{run.checkpoint_path} is kept — resume from it with a lower learning rate"
@@ -372,6 +379,7 @@ def stop_reason_name(reason: int) -> str:
     return STOP_NAMES.get(reason, "finished")
 
 
-def agree(run: DCGANRun, reason: int) -> int:
-    """Return the stop reason all ranks agree on."""
-    return agree_on_stop(reason, run.context, run.device)
+def agree(run: DCGANRun, reason: int, checkpoint_due: bool = False) -> tuple[int, bool]:
+    """Return the stop reason all ranks agree on (the largest) and whether any rank wants a save."""
+    reason, due = agree_on_largest([reason, int(checkpoint_due)], run.context, run.device)
+    return int(reason), bool(due)
