@@ -233,3 +233,14 @@ def test_a_nan_seen_by_one_rank_stops_every_rank(tmp_path):
     join_or_fail(2, train_rank_with, str(tmp_path), options, a_nan_on_rank_one_at_step_five)
     first, second = results(tmp_path)
     assert "NaN" in first.get("diverged", "") and "NaN" in second.get("diverged", "")
+
+
+@pytest.mark.slow
+def test_ranks_with_skewed_clocks_decay_the_learning_rate_alike_and_stay_in_sync(tmp_path):
+    options = {"max_seconds": 1.5, "checkpoint_seconds": 1000, "lr_decay": True}
+    join_or_fail(
+        2, train_rank_with, str(tmp_path), options, clock_runs_three_times_fast_on_rank_one
+    )
+    first, second = results(tmp_path)
+    assert first["steps"] == second["steps"] > 0
+    assert_same_parameters(first, second)

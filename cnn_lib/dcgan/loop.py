@@ -156,7 +156,7 @@ class _Loop:
         self.bar, self.bar_unit = _progress_bar(run, progress and run.context.is_main)
         self.clock = _Clock()
         self.steps_per_epoch = _steps_per_epoch(run)
-        self.last_checkpoint = self.last_sample = self.last_log = 0.0
+        self.last_checkpoint = self.last_sample = self.last_log = self.agreed_seconds = 0.0
         self.pending: list[tuple[int, dict]] = []
         self.epoch_rows: list[list[float]] = []
         self.snapshots = [] if run.step else [(0, run.fixed_noise_samples())]
@@ -191,15 +191,18 @@ class _Loop:
     def _agree(self, reason: int, checkpoint_due: bool = False) -> int:
         """Return the stop reason all ranks agree on, adding this rank's Ctrl-C and time limit.
 
-        A checkpoint due on any rank is written (by rank 0) when no rank stops.
+        The ranks also agree on the seconds trained (the largest clock), which the time limit
+        and the learning-rate decay read, so their learning rates never differ. A checkpoint
+        due on any rank is written (by rank 0) when no rank stops.
         """
         run, config = self.run, self.config
-        seconds = self.clock.seconds()
         if reason == CONTINUE and self.interrupt.raised:
             reason = INTERRUPTED
-        elif reason == CONTINUE and config.max_seconds is not None:
-            reason = FINISHED if seconds >= config.max_seconds else CONTINUE
-        reason, checkpoint_due = agree(run, reason, checkpoint_due)
+        reason, checkpoint_due, self.agreed_seconds = agree(
+            run, reason, checkpoint_due, self.clock.seconds()
+        )
+        if reason == CONTINUE and config.max_seconds is not None:
+            reason = FINISHED if self.agreed_seconds >= config.max_seconds else CONTINUE
         if reason == CONTINUE and checkpoint_due:
             self._checkpoint()
         return reason
@@ -207,7 +210,9 @@ class _Loop:
     def _step(self, real: torch.Tensor) -> int:
         """Train on one batch, update the bar, check for NaN and limits; return the stop reason."""
         run, config = self.run, self.config
-        run.set_learning_rates(_fraction_done(run, self.clock.seconds(), self.steps_per_epoch))
+        # Under DDP the seconds agreed at the last agreement, so every rank sets the same rate.
+        seconds = self.agreed_seconds if run.context.enabled else self.clock.seconds()
+        run.set_learning_rates(_fraction_done(run, seconds, self.steps_per_epoch))
         compiled_before = run.compile_seconds
         self.pending.append((run.step, run.one_step(real)))
         # Compiling is start-up, not training: --max-seconds does not count it.
@@ -379,7 +384,11 @@ def stop_reason_name(reason: int) -> str:
     return STOP_NAMES.get(reason, "finished")
 
 
-def agree(run: DCGANRun, reason: int, checkpoint_due: bool = False) -> tuple[int, bool]:
-    """Return the stop reason all ranks agree on (the largest) and whether any rank wants a save."""
-    reason, due = agree_on_largest([reason, int(checkpoint_due)], run.context, run.device)
-    return int(reason), bool(due)
+def agree(
+    run: DCGANRun, reason: int, checkpoint_due: bool = False, seconds: float = 0.0
+) -> tuple[int, bool, float]:
+    """Return the agreed stop reason (the largest), whether any rank wants a save, the largest seconds."""
+    reason, due, seconds = agree_on_largest(
+        [reason, int(checkpoint_due), seconds], run.context, run.device
+    )
+    return int(reason), bool(due), seconds
