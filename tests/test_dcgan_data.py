@@ -159,6 +159,41 @@ def test_celeba_is_read_from_its_unzipped_folder(tmp_path):
     assert len(load_training_images("celeba", 64, root=tmp_path)) == 1
 
 
+def fake_celeba(monkeypatch, download):
+    """Install a stand-in torchvision whose CelebA class runs ``download(root)``."""
+    datasets = types.ModuleType("torchvision.datasets")
+    datasets.CelebA = lambda root, split, download: download_celeba(root)
+    download_celeba = download
+    package = types.ModuleType("torchvision")
+    package.datasets = datasets
+    monkeypatch.setitem(sys.modules, "torchvision", package)
+    monkeypatch.setitem(sys.modules, "torchvision.datasets", datasets)
+
+
+def test_missing_celeba_is_downloaded_through_torchvision_into_its_folder(tmp_path, monkeypatch):
+    def download(root):
+        folder = Path(root) / "celeba" / "img_align_celeba"
+        folder.mkdir(parents=True)
+        for index in range(3):
+            Image.new("RGB", (178, 218), (index, 20, 30)).save(folder / f"{index:06d}.jpg")
+
+    fake_celeba(monkeypatch, download)
+    assert len(load_training_images("celeba", 64, root=tmp_path)) == 3
+
+
+def test_a_failed_celeba_download_says_how_to_get_the_images_in_one_sentence(tmp_path, monkeypatch):
+    def download(root):
+        raise RuntimeError("Too many users have viewed or downloaded this file recently.")
+
+    fake_celeba(monkeypatch, download)
+    with pytest.raises(ValueError) as error:
+        load_training_images("celeba", 64, root=tmp_path)
+    message = str(error.value)
+    assert message.startswith("CelebA's download failed (Too many users")
+    assert "unzip it into" in message and "the dataset 'folder'" in message
+    assert message.count(". ") == 0 and message.endswith(".")
+
+
 def test_a_folder_without_images_is_reported(tmp_path):
     (tmp_path / "readme.txt").write_text("nothing here")
     with pytest.raises(ValueError, match="has no images"):

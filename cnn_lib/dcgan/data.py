@@ -178,20 +178,43 @@ def load_training_images(
     """Return the named data set ready for training at ``image_size`` (see :data:`DATASETS`)."""
     if name not in DATASETS:
         raise ValueError(f"dataset must be one of {', '.join(DATASETS)}, got {name!r}.")
-    if name in ("celeba", "folder"):
-        # CelebA's torchvision download usually fails on Google Drive's quota, so it is read as a
-        # folder: unzip img_align_celeba.zip into <root>/celeba (see notebook 06).
-        folder = (
-            Path(root) / "celeba"
-            if name == "celeba" and (Path(root) / "celeba").is_dir()
-            else Path(root)
-        )
-        return FolderImages(find_images(folder), image_size, workers)
+    if name == "celeba":
+        return FolderImages(find_images(celeba_folder(root)), image_size, workers)
+    if name == "folder":
+        return FolderImages(find_images(root), image_size, workers)
     images = load_tensor_images(name, root)
     # In chunks, so full MNIST at 64×64 never exists as one float tensor (about 1 GB).
     return TensorImages(
         torch.cat([to_training_size(name, chunk, image_size) for chunk in images.split(4096)])
     )
+
+
+def celeba_folder(root: str | Path) -> Path:
+    """Return ``<root>/celeba``, asking torchvision to download CelebA there first if it is missing.
+
+    The download often fails (Google Drive's daily quota), so a failure ends in one sentence
+    saying how to get the images by hand, or how to train on a folder of your own instead.
+    """
+    folder = Path(root) / "celeba"
+    if folder.is_dir():
+        return folder
+    advice = (
+        f"download img_align_celeba.zip from the CelebA page and unzip it into {folder}, or put "
+        "any images in a folder and use the dataset 'folder'."
+    )
+    try:
+        import torchvision.datasets as tv
+    except ImportError:
+        raise ValueError(
+            f"CelebA is not in {folder} and torchvision is not installed; {advice}"
+        ) from None
+    try:
+        tv.CelebA(str(root), split="train", download=True)
+    except Exception as error:  # noqa: BLE001 - a quota refusal, a network error: the same advice
+        raise ValueError(
+            f"CelebA's download failed ({str(error).splitlines()[0][:80]}); {advice}"
+        ) from None
+    return folder
 
 
 def epoch_order(
