@@ -181,7 +181,7 @@ def latents_by_class(
     from cnn_lib.dcgan.metrics import CONFIDENCE_THRESHOLD, classify
 
     noise = sample_latent(count, generator.config, torch.Generator().manual_seed(seed))
-    probabilities, _ = classify(classifier, generator.eval()(noise))
+    probabilities, _ = classify(classifier, _decode(generator, noise))
     confident = probabilities.max(1).values >= CONFIDENCE_THRESHOLD
     labels = probabilities.argmax(1)
     groups = {}
@@ -210,4 +210,12 @@ def digit_arithmetic(
     source = max(digits, key=lambda c: len(groups[c]))
     starts = groups[source][:sources]
     latents = torch.stack([z - means[source] + means[c] for z in starts for c in digits])
-    return generator.eval()(latents), digits
+    return _decode(generator, latents), digits
+
+
+def _decode(generator, latents: torch.Tensor) -> torch.Tensor:
+    """Return ``generator``'s images (in eval mode, on its device) for ``latents``, on the CPU."""
+    device = next(generator.parameters()).device
+    return torch.cat(
+        [generator.eval()(chunk.to(device)).float().cpu() for chunk in latents.split(500)]
+    )
