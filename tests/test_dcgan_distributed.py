@@ -244,3 +244,33 @@ def test_ranks_with_skewed_clocks_decay_the_learning_rate_alike_and_stay_in_sync
     first, second = results(tmp_path)
     assert first["steps"] == second["steps"] > 0
     assert_same_parameters(first, second)
+
+
+def random_streams_of_rank(rank, world_size, port, folder, phase) -> None:
+    """Phase "train": train 4 steps; phase "resume": only load the checkpoint. Save the streams."""
+    join_group(rank, world_size, port)
+    from cnn_lib.dcgan.config import TrainConfig
+    from cnn_lib.dcgan.distributed import close_distributed
+    from cnn_lib.dcgan.loop import run_training
+    from cnn_lib.dcgan.run import DCGANRun
+
+    config = TrainConfig.from_recipe(
+        "fast", out=folder, max_steps=4, resume=phase == "resume", **TINY_FAST
+    )
+    run = DCGANRun(config, log=lambda *args: None)
+    if phase == "train":
+        run_training(run, progress=False)
+    streams = {"noise": run.noise_random.get_state(), "augment": run.augment_random.get_state()}
+    torch.save(streams, f"{folder}/{phase}{rank}.pt")
+    close_distributed(run.context)
+
+
+@pytest.mark.slow
+def test_a_resume_under_two_ranks_gives_each_rank_its_own_random_streams_back(tmp_path):
+    join_or_fail(2, random_streams_of_rank, str(tmp_path), "train")
+    join_or_fail(2, random_streams_of_rank, str(tmp_path), "resume")
+    for rank in range(2):
+        saved = torch.load(tmp_path / f"train{rank}.pt")
+        resumed = torch.load(tmp_path / f"resume{rank}.pt")
+        for stream in ("noise", "augment"):
+            assert torch.equal(saved[stream], resumed[stream]), (rank, stream)

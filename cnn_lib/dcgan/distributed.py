@@ -83,6 +83,15 @@ def agree_on_stop(reason: int, context: DistributedContext, device: torch.device
     return int(agree_on_largest([reason], context, device)[0])
 
 
+def gather_to_all(value, context: DistributedContext) -> list:
+    """Return every rank's ``value`` (picklable), in rank order (every rank must call this)."""
+    if not context.enabled:
+        return [value]
+    gathered = [None] * context.world_size
+    dist.all_gather_object(gathered, value)
+    return gathered
+
+
 def any_rank(flag: bool, context: DistributedContext, device: torch.device) -> bool:
     """Return True on every rank when ``flag`` is True on at least one (every rank must call it)."""
     return bool(agree_on_stop(int(flag), context, device))

@@ -17,6 +17,7 @@ from cnn_lib.dcgan.config import RUNTIME_FIELDS, TrainConfig
 from cnn_lib.dcgan.data import load_training_images
 from cnn_lib.dcgan.distributed import (
     any_rank,
+    gather_to_all,
     gradients_kept_local,
     init_distributed,
     wrap_model,
@@ -211,6 +212,8 @@ class DCGANRun:
                 "noise": self.noise_random.get_state(),
                 "augment": self.augment_random.get_state(),
                 "torch": torch.get_rng_state(),
+                # Each rank's own streams, in rank order (save() gathers them under DDP).
+                "ranks": [self._random_streams()],
             },
             "fixed_noise": self.fixed_noise,
             "history": self.history,
@@ -239,17 +242,40 @@ class DCGANRun:
             int(state["batch_in_epoch"]),
             float(state["train_seconds"]),
         )
-        self.noise_random.set_state(state["rng"]["noise"])
-        self.augment_random.set_state(state["rng"]["augment"])
+        self._restore_random_streams(state)
         torch.set_rng_state(state["rng"]["torch"])
         self.fixed_noise = state["fixed_noise"]
         self.history = {key: list(values) for key, values in state["history"].items()}
 
+    def _random_streams(self) -> dict[str, torch.Tensor]:
+        return {"noise": self.noise_random.get_state(), "augment": self.augment_random.get_state()}
+
+    def _restore_random_streams(self, state: dict) -> None:
+        """Give this rank back its own noise and augmentation streams.
+
+        A rank the checkpoint has no streams for (a resume on more processes than saved it)
+        draws fresh ones from (seed, rank, step), so no two ranks share their fakes.
+        """
+        saved = state["rng"].get("ranks") or [
+            {"noise": state["rng"]["noise"], "augment": state["rng"]["augment"]}
+        ]
+        rank = self.context.rank
+        if rank < len(saved):
+            self.noise_random.set_state(saved[rank]["noise"])
+            self.augment_random.set_state(saved[rank]["augment"])
+            return
+        base = (self.config.seed * 1_000_003 + rank) * 1_000_003 + self.step
+        self.noise_random.manual_seed(2 * base + 1)
+        self.augment_random.manual_seed(2 * base + 2)
+
     def save(self) -> Path | None:
-        """Write the checkpoint (rank 0 only) atomically; return its path."""
+        """Write the checkpoint atomically (rank 0 writes; every rank must call it); return its path."""
+        streams = gather_to_all(self._random_streams(), self.context)
         if not self.context.is_main:
             return None
-        return save_checkpoint(self.checkpoint_path, self.state_dict())
+        state = self.state_dict()
+        state["rng"]["ranks"] = streams
+        return save_checkpoint(self.checkpoint_path, state)
 
     @torch.no_grad()
     def fixed_noise_samples(self) -> torch.Tensor:
