@@ -32,7 +32,7 @@ $(VENV)/.installed-lab: pyproject.toml | $(BIN)/python
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q "$(TORCH_SPEC)"
 	$(BIN)/python -m pip install -q -e ".[dev,lab]"
-	touch $(VENV)/.installed-lab $@
+	touch $(VENV)/.installed-lab $(VENV)/.installed-quick $@
 
 # The quick loop needs the dev extra only (no JupyterLab).
 $(VENV)/.installed-quick: pyproject.toml | $(BIN)/python
