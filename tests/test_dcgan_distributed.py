@@ -45,8 +45,18 @@ def train_one_rank(rank: int, world_size: int, port: int, folder: str) -> None:
         device="cpu",
     )
     run = DCGANRun(config, log=lambda *args: None)
+    from torch.distributed.algorithms.ddp_comm_hooks.default_hooks import allreduce_hook
+
+    reduced = []  # D's gradient all-reduces, one per bucket
+
+    def counting_allreduce(state, bucket):
+        reduced.append(1)
+        return allreduce_hook(state, bucket)
+
+    run.discriminator.register_comm_hook(None, counting_allreduce)
     result = run_training(run, progress=False)
     parameters = {
+        "discriminator_all_reduces": len(reduced),
         "generator": [p.detach().clone() for p in result.generator.parameters()],
         "discriminator": [p.detach().clone() for p in result.discriminator.parameters()],
         "steps": result.steps,
@@ -73,6 +83,8 @@ def test_two_gloo_ranks_keep_identical_parameters_after_training(tmp_path):
     # Different data shards and noise per rank, so the local losses differ: the ranks really
     # saw different batches and stayed in sync only through the averaged gradients.
     assert first["loss_d"] != second["loss_d"]
+    # D's gradients are averaged once a step (its own update), never for G's update.
+    assert first["discriminator_all_reduces"] == 12
     # Only rank 0 writes the checkpoint.
     assert (tmp_path / "checkpoint.pt").is_file()
 

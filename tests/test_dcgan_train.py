@@ -446,3 +446,20 @@ def test_a_compile_failing_after_the_d_update_falls_back_with_the_grad_scaler_re
     result = run_training(run, progress=False)
     assert result.steps == 3 and any("torch.compile failed" in m for m in messages)
     assert all(math.isfinite(value) for value in result.history["loss_d"])
+
+
+def test_the_generator_update_leaves_the_discriminators_gradients_alone():
+    # G's loss needs D's gradient with respect to its input, never to D's weights.
+    torch.manual_seed(0)
+    generator, discriminator = Generator(TINY_MODEL), Discriminator(TINY_MODEL)
+    optimizer_d = torch.optim.SGD(discriminator.parameters(), lr=0.1)
+    after_d_update = []
+    optimizer_d.register_step_post_hook(
+        lambda *args: after_d_update.extend(p.grad.clone() for p in discriminator.parameters())
+    )
+    optimizers = (torch.optim.SGD(generator.parameters(), lr=0.1), optimizer_d)
+    real = torch.rand(8, 1, 16, 16) * 2 - 1
+    train_step(generator, discriminator, optimizers, real, sample_noise(8, 8), Precision("cpu"))
+    for gradient, parameter in zip(after_d_update, discriminator.parameters(), strict=True):
+        assert torch.equal(gradient, parameter.grad)
+    assert all(parameter.requires_grad for parameter in discriminator.parameters())

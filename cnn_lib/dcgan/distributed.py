@@ -98,9 +98,13 @@ def any_rank(flag: bool, context: DistributedContext, device: torch.device) -> b
 
 
 def gradients_kept_local(models: tuple[nn.Module, ...]) -> contextlib.AbstractContextManager:
-    """Return a context in which the DDP models among ``models`` skip their gradient all-reduce."""
+    """Return a context in which the DDP models among ``models`` skip their gradient all-reduce.
+
+    A model may be a ``torch.compile`` wrapper around DDP: the DDP inside is found.
+    """
     stack = contextlib.ExitStack()
     for model in models:
+        model = getattr(model, "_orig_mod", model)
         if isinstance(model, nn.parallel.DistributedDataParallel):
             stack.enter_context(model.no_sync())
     return stack

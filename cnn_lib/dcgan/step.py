@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from cnn_lib.dcgan.distributed import gradients_kept_local
 
 # A training step: (G, D, optimizer_g, optimizer_d, real, z) → {"loss_d", "loss_g", "d_real", "d_fake"}.
 StepFunction = Callable[..., dict]
@@ -123,12 +125,14 @@ def train_step(
         if r1_weight > 0:
             loss_d = loss_d + r1_weight / 2 * r1_penalty(logits_real, real_seen)
     _backward_and_step(loss_d, optimizer_d, precision)
-    with precision.autocast():
-        logits_generated, guesses = judge(discriminator, augment(fake), guess)
-        loss_g = criterion(logits_generated, torch.ones_like(logits_generated))
-        if guess:
-            loss_g = loss_g + cluster_weight * F.cross_entropy(guesses.float(), clusters)
-    _backward_and_step(loss_g, optimizer_g, precision)
+    # G's loss needs D's gradient with respect to the images, not to D's weights.
+    with weights_frozen(discriminator):
+        with precision.autocast():
+            logits_generated, guesses = judge(discriminator, augment(fake), guess)
+            loss_g = criterion(logits_generated, torch.ones_like(logits_generated))
+            if guess:
+                loss_g = loss_g + cluster_weight * F.cross_entropy(guesses.float(), clusters)
+        _backward_and_step(loss_g, optimizer_g, precision)
     if precision.scaler is not None:
         precision.scaler.update()
     return {
@@ -137,6 +141,20 @@ def train_step(
         "d_real": torch.sigmoid(logits_real.detach().float()).mean(),
         "d_fake": torch.sigmoid(logits_fake.detach().float()).mean(),
     }
+
+
+@contextlib.contextmanager
+def weights_frozen(model: nn.Module) -> Iterator[None]:
+    """Within the block, compute no gradients for ``model``'s weights (and, under DDP, average none)."""
+    parameters = [p for p in model.parameters() if p.requires_grad]
+    for parameter in parameters:
+        parameter.requires_grad_(False)
+    try:
+        with gradients_kept_local((model,)):
+            yield
+    finally:
+        for parameter in parameters:
+            parameter.requires_grad_(True)
 
 
 def judge(
