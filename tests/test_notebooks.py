@@ -82,10 +82,13 @@ def test_notebook_is_committed_executed_without_errors_and_small(notebook_path):
     assert notebook_path.stat().st_size < 2_000_000
 
 
-def test_checked_cells_have_stored_output(notebook_path):
+def test_checked_cells_have_stored_output_and_use_the_tag_not_a_comment(notebook_path):
     notebook = nbformat.read(notebook_path, as_version=4)
-    for cell in notebook.cells:
-        if cell.cell_type == "code" and "# NBVAL_CHECK_OUTPUT" in cell.source:
+    code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    for cell in code_cells:
+        # The tag, not the `# NBVAL_CHECK_OUTPUT` comment, which learners would read past.
+        assert "NBVAL_CHECK_OUTPUT" not in cell.source, cell.source[:80]
+        if "nbval-check-output" in cell.metadata.get("tags", []):
             assert cell.outputs, cell.source[:80]
 
 
