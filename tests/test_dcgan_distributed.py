@@ -286,3 +286,51 @@ def test_a_resume_under_two_ranks_gives_each_rank_its_own_random_streams_back(tm
         resumed = torch.load(tmp_path / f"resume{rank}.pt")
         for stream in ("noise", "augment"):
             assert torch.equal(saved[stream], resumed[stream]), (rank, stream)
+
+
+def loading_takes_half_a_second(rank: int) -> None:
+    """Record when this rank's data loading starts and ends (a download would take a while)."""
+    import cnn_lib.dcgan.run as run_module
+
+    real_load = run_module.load_training_images
+
+    def slow_load(*args, **kwargs):
+        started = time.time()
+        time.sleep(0.5)
+        data = real_load(*args, **kwargs)
+        with open(f"{os.environ['LOAD_TIMES']}/{rank}.txt", "w") as file:
+            file.write(f"{started} {time.time()}")
+        return data
+
+    run_module.load_training_images = slow_load
+
+
+@pytest.mark.slow
+def test_rank_zero_loads_the_data_first_and_every_rank_leaves_the_process_group(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("LOAD_TIMES", str(tmp_path))
+    join_or_fail(2, train_rank_with, str(tmp_path), {"max_steps": 2}, loading_takes_half_a_second)
+    (_, zero_done), (one_started, _) = (
+        map(float, (tmp_path / f"{rank}.txt").read_text().split()) for rank in range(2)
+    )
+    assert one_started >= zero_done  # the others wait, so a download happens once
+    assert not any(result["still_in_group"] for result in results(tmp_path))
+
+
+def test_a_cpu_run_under_torchrun_uses_gloo_even_where_cuda_exists(monkeypatch):
+    import torch.distributed as dist
+
+    from cnn_lib.dcgan import distributed
+
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    monkeypatch.setenv("RANK", "1")
+    monkeypatch.setenv("LOCAL_RANK", "1")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(dist, "is_initialized", lambda: False)
+    backends = []
+    monkeypatch.setattr(
+        dist, "init_process_group", lambda backend, **options: backends.append(backend)
+    )
+    context = distributed.init_distributed("cpu")
+    assert backends == ["gloo"] and context == DistributedContext(1, 2, 1)

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import torch
 import torch.distributed as dist
 from torch import nn
+
+from cnn_lib.device import pick_device
 
 
 @dataclass(frozen=True)
@@ -36,19 +39,32 @@ class DistributedContext:
         return self.world_size > 1
 
 
-def init_distributed() -> DistributedContext:
-    """Join the process group torchrun describes in the environment; a lone process gets rank 0 of 1."""
+def init_distributed(device: str = "auto") -> DistributedContext:
+    """Join the process group torchrun describes in the environment; a lone process gets rank 0 of 1.
+
+    ``device`` is the training device asked for (``auto``, ``cuda``, ``mps``, ``cpu``): NCCL
+    talks GPU to GPU, so only a CUDA run uses it; every other run uses gloo (as the CPU tests do).
+    """
     world_size = int(os.environ.get("WORLD_SIZE", "1"))
     if world_size == 1:
         return DistributedContext()
     rank, local_rank = int(os.environ["RANK"]), int(os.environ.get("LOCAL_RANK", "0"))
     if not dist.is_initialized():
-        # NCCL talks GPU to GPU; gloo runs anywhere, which is what the CPU test uses.
-        backend = "nccl" if torch.cuda.is_available() else "gloo"
+        backend = "nccl" if pick_device(device).type == "cuda" else "gloo"
         if backend == "nccl":
             torch.cuda.set_device(local_rank)
         dist.init_process_group(backend)
     return DistributedContext(rank, world_size, local_rank)
+
+
+@contextlib.contextmanager
+def main_process_first(context: DistributedContext) -> Iterator[None]:
+    """Run the block on rank 0 first and on the others after it, e.g. so a data set downloads once."""
+    if context.enabled and not context.is_main:
+        dist.barrier()
+    yield
+    if context.enabled and context.is_main:
+        dist.barrier()
 
 
 def wrap_model(model: nn.Module, context: DistributedContext, device: torch.device) -> nn.Module:

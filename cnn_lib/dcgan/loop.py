@@ -18,7 +18,7 @@ from tqdm.auto import tqdm
 
 from cnn_lib.dcgan.config import TrainConfig
 from cnn_lib.dcgan.data import epoch_order
-from cnn_lib.dcgan.distributed import agree_on_largest
+from cnn_lib.dcgan.distributed import agree_on_largest, close_distributed
 from cnn_lib.dcgan.models import Discriminator, Generator
 from cnn_lib.dcgan.run import STATISTICS, DCGANRun
 from cnn_lib.dcgan.sampling import save_grid_png
@@ -332,7 +332,11 @@ def train_dcgan(
     :func:`cnn_lib.dcgan.step.train_step`, so it trains only the paper's recipe (no
     augmentation, R1 or cluster guess, which live in the library's step).
     """
-    return run_training(DCGANRun(config, log, step), progress)
+    run = DCGANRun(config, log, step)
+    try:
+        return run_training(run, progress)
+    finally:
+        close_distributed(run.context)
 
 
 def run_training(run: DCGANRun, progress: bool = True) -> TrainResult:

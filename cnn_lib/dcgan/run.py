@@ -20,6 +20,7 @@ from cnn_lib.dcgan.distributed import (
     gather_to_all,
     gradients_kept_local,
     init_distributed,
+    main_process_first,
     wrap_model,
 )
 from cnn_lib.dcgan.models import (
@@ -46,7 +47,7 @@ class DCGANRun:
     """One training run: models, optimizers, data and counters, with save and resume."""
 
     def __init__(self, config: TrainConfig, log=print, step: StepFunction | None = None) -> None:
-        self.context = init_distributed()
+        self.context = init_distributed(config.device)
         self.log = log if self.context.is_main else (lambda *args, **kwargs: None)
         self.checkpoint_path = Path(config.out) / "checkpoint.pt"
         saved = self._saved_state(config)
@@ -59,9 +60,10 @@ class DCGANRun:
             _check_custom_step_recipe(config)
         self.device = self._pick_device(config)
         self.precision = choose_precision(self.device, config.amp, scaler_allowed=step is None)
-        self.data = load_training_images(
-            config.dataset, config.image_size, config.data_root, config.workers
-        )
+        with main_process_first(self.context):  # one download, not one per rank at once
+            self.data = load_training_images(
+                config.dataset, config.image_size, config.data_root, config.workers
+            )
         if hasattr(self.data, "to"):
             self.data.to(self.device)
         self._build_models(config)
