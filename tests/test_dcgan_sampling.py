@@ -6,7 +6,7 @@ import torch
 from PIL import Image
 
 from cnn_lib.dcgan.models import Generator, ModelConfig
-from cnn_lib.dcgan.sampling import generate, image_grid, save_grid_png
+from cnn_lib.dcgan.sampling import generate, generator_from_checkpoint, image_grid, save_grid_png
 
 TINY = ModelConfig(image_size=16, latent_dim=8, generator_width=4, discriminator_width=4)
 
@@ -38,3 +38,14 @@ def test_save_grid_png_writes_a_readable_png(tmp_path):
     path = save_grid_png(tmp_path / "grid.png", torch.zeros(4, 1, 8, 8), columns=2)
     with Image.open(path) as image:
         assert image.size == (2 * 9 + 1, 2 * 9 + 1)
+
+
+def test_generator_from_checkpoint_puts_the_generator_on_the_device_asked_for():
+    trained = Generator(TINY).eval()
+    state = {"model": TINY.to_dict(), "generator": trained.state_dict(), "generator_ema": {}}
+    loaded = generator_from_checkpoint(state, device=torch.device("cpu"))
+    assert next(loaded.parameters()).device == torch.device("cpu") and not loaded.training
+    # On a GPU the copies differ in kernels and memory format: compare with a tolerance.
+    assert torch.allclose(generate(loaded, 4), generate(trained, 4), atol=1e-5)
+    with pytest.raises(ValueError, match="device must be one of"):
+        generator_from_checkpoint(state, device="tpu")

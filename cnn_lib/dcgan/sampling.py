@@ -9,10 +9,21 @@ import torch
 
 from cnn_lib.dcgan.checkpoint import load_checkpoint
 from cnn_lib.dcgan.models import Generator, ModelConfig, sample_latent
+from cnn_lib.dcgan.step import prepare_for_device
+from cnn_lib.device import pick_device
 
 
-def generator_from_checkpoint(checkpoint: str | Path | dict, use_ema: bool = True) -> Generator:
-    """Return the generator stored in a checkpoint (its EMA copy when there is one), in eval mode."""
+def generator_from_checkpoint(
+    checkpoint: str | Path | dict, use_ema: bool = True, device: str | torch.device = "cpu"
+) -> Generator:
+    """Return the generator stored in a checkpoint (its EMA copy when there is one), in eval mode.
+
+    ``device`` (``"cpu"``, ``"cuda"``, ``"mps"``, ``"auto"`` or a ``torch.device``) is where it
+    runs. On a GPU its images differ from a CPU copy's in the last digits (other kernels,
+    channels-last, TF32), so compare them with a tolerance, not ``torch.equal``.
+    """
+    if not isinstance(device, torch.device):
+        device = pick_device(device)
     state = checkpoint if isinstance(checkpoint, dict) else load_checkpoint(checkpoint)
     generator = Generator(ModelConfig(**state["model"]))
     weights = (
@@ -24,7 +35,7 @@ def generator_from_checkpoint(checkpoint: str | Path | dict, use_ema: bool = Tru
         raise ValueError(
             "the checkpoint's generator weights do not fit its own model config."
         ) from None
-    return generator.eval()
+    return prepare_for_device(generator, device).eval()
 
 
 @torch.no_grad()
