@@ -463,3 +463,28 @@ def test_the_generator_update_leaves_the_discriminators_gradients_alone():
     for gradient, parameter in zip(after_d_update, discriminator.parameters(), strict=True):
         assert torch.equal(gradient, parameter.grad)
     assert all(parameter.requires_grad for parameter in discriminator.parameters())
+
+
+def test_a_training_step_draws_noise_and_shifts_on_the_device_without_copies(tmp_path, monkeypatch):
+    # On a GPU each .to(device) of a CPU tensor is a blocking copy that stalls the small model.
+    run = train_module.DCGANRun(tiny_config(tmp_path, max_steps=1), log=lambda *a: None)
+    assert run.noise_random.device == run.augment_random.device == run.device
+    real = next(run.data.batches(torch.arange(64), 64, 0, run.device))
+    moves, real_to = [], torch.Tensor.to
+
+    def counting_to(tensor, *args, **kwargs):
+        if any(isinstance(a, (torch.device, str)) for a in (*args, *kwargs.values())):
+            moves.append(tensor.shape)
+        return real_to(tensor, *args, **kwargs)
+
+    monkeypatch.setattr(torch.Tensor, "to", counting_to)
+    run.one_step(real)
+    assert moves == []
+
+
+def test_the_runs_device_side_latent_matches_the_models_sampler_on_the_cpu(tmp_path):
+    run = train_module.DCGANRun(tiny_config(tmp_path, max_steps=1), log=lambda *a: None)
+    run.noise_random.manual_seed(5)
+    noise, clusters = run.draw_latent(16)
+    expected = sample_latent_and_clusters(16, run.model_config, torch.Generator().manual_seed(5))
+    assert torch.equal(noise, expected[0]) and torch.equal(clusters, expected[1])

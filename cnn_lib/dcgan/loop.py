@@ -17,7 +17,7 @@ import torch
 from tqdm.auto import tqdm
 
 from cnn_lib.dcgan.config import TrainConfig
-from cnn_lib.dcgan.data import epoch_order
+from cnn_lib.dcgan.data import TensorImages, epoch_order
 from cnn_lib.dcgan.distributed import agree_on_largest, close_distributed
 from cnn_lib.dcgan.models import Discriminator, Generator
 from cnn_lib.dcgan.run import STATISTICS, DCGANRun
@@ -177,6 +177,8 @@ class _Loop:
                 order = epoch_order(
                     len(run.data), config.seed, run.epoch, context.rank, context.world_size
                 )
+                if isinstance(run.data, TensorImages):
+                    order = order.to(run.data.images.device)  # one copy an epoch, not a batch
                 for real in run.data.batches(
                     order, config.batch_size, run.batch_in_epoch, run.device
                 ):

@@ -26,8 +26,9 @@ from cnn_lib.dcgan.distributed import (
 from cnn_lib.dcgan.models import (
     Discriminator,
     Generator,
+    latent_centres,
     sample_latent,
-    sample_latent_and_clusters,
+    sample_noise,
 )
 from cnn_lib.dcgan.step import (
     StepFunction,
@@ -69,12 +70,14 @@ class DCGANRun:
         self._build_models(config)
         self.step, self.epoch, self.batch_in_epoch, self.total_seconds = 0, 0, 0, 0.0
         self.history: dict[str, list[float]] = {"step": [], **{name: [] for name in STATISTICS}}
-        self.noise_random = torch.Generator().manual_seed(
+        # On the training device, so a step's noise and shifts need no copy from the CPU.
+        self.noise_random = torch.Generator(self.device).manual_seed(
             config.seed * 2 + 1 + 1000 * self.context.rank
         )
-        self.augment_random = torch.Generator().manual_seed(
+        self.augment_random = torch.Generator(self.device).manual_seed(
             config.seed * 2 + 2 + 1000 * self.context.rank
         )
+        self.latent_centres = latent_centres(self.model_config).to(self.device)
         self.fixed_noise = sample_latent(
             64, self.model_config, torch.Generator().manual_seed(config.seed)
         )
@@ -255,17 +258,21 @@ class DCGANRun:
     def _restore_random_streams(self, state: dict) -> None:
         """Give this rank back its own noise and augmentation streams.
 
-        A rank the checkpoint has no streams for (a resume on more processes than saved it)
-        draws fresh ones from (seed, rank, step), so no two ranks share their fakes.
+        A rank the checkpoint has no streams for (a resume on more processes than saved it,
+        or on another kind of device) draws fresh ones from (seed, rank, step), so no two
+        ranks share their fakes.
         """
         saved = state["rng"].get("ranks") or [
             {"noise": state["rng"]["noise"], "augment": state["rng"]["augment"]}
         ]
         rank = self.context.rank
-        if rank < len(saved):
-            self.noise_random.set_state(saved[rank]["noise"])
-            self.augment_random.set_state(saved[rank]["augment"])
-            return
+        try:
+            if rank < len(saved):
+                self.noise_random.set_state(saved[rank]["noise"])
+                self.augment_random.set_state(saved[rank]["augment"])
+                return
+        except RuntimeError:  # saved on another kind of device: its generator state differs
+            pass
         base = (self.config.seed * 1_000_003 + rank) * 1_000_003 + self.step
         self.noise_random.manual_seed(2 * base + 1)
         self.augment_random.manual_seed(2 * base + 2)
@@ -297,13 +304,25 @@ class DCGANRun:
         """Run one D and G update on ``real`` and advance the EMA and counters."""
         if self.device.type == "cuda":
             real = real.contiguous(memory_format=torch.channels_last)
-        noise, clusters = sample_latent_and_clusters(
-            len(real), self.model_config, self.noise_random, self.device
-        )
+        noise, clusters = self.draw_latent(len(real))
         if self.compile_pending:
             return self._first_compiled_step(real, noise, clusters)
         stats = self._train_step(real, noise, clusters)
         return self._after_step(stats)
+
+    def draw_latent(self, count: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """Return G's noise and each row's cluster, drawn on the device (no copy from the CPU).
+
+        The same draws as :func:`~cnn_lib.dcgan.models.sample_latent_and_clusters` on the CPU.
+        """
+        config = self.model_config
+        noise = sample_noise(count, config.latent_dim, self.noise_random, self.device)
+        if config.latent_clusters == 1:
+            return noise, torch.zeros(count, dtype=torch.long, device=self.device)
+        clusters = torch.randint(
+            config.latent_clusters, (count,), generator=self.noise_random, device=self.device
+        )
+        return noise + self.latent_centres[clusters].view(count, -1, 1, 1), clusters
 
     def _train_step(
         self,

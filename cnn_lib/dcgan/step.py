@@ -58,11 +58,16 @@ def choose_precision(
 
 
 def random_translate(images: torch.Tensor, pixels: int, generator: torch.Generator) -> torch.Tensor:
-    """Return ``images`` each shifted by up to ``pixels`` in x and y, the gap filled with −1 (black)."""
+    """Return ``images`` each shifted by up to ``pixels`` in x and y, the gap filled with −1 (black).
+
+    ``generator`` lives on the images' device, so the shifts are drawn there (no copy).
+    """
     if pixels == 0:
         return images
     n, _, h, w = images.shape
-    shifts = torch.randint(0, 2 * pixels + 1, (2, n, 1, 1), generator=generator).to(images.device)
+    shifts = torch.randint(
+        0, 2 * pixels + 1, (2, n, 1, 1), generator=generator, device=images.device
+    )
     padded = F.pad(images, [pixels] * 4, value=-1.0)
     rows = torch.arange(h, device=images.device).view(1, h, 1) + shifts[0]
     cols = torch.arange(w, device=images.device).view(1, 1, w) + shifts[1]
