@@ -7,8 +7,6 @@ an ``(images, labels)`` pair of tensors.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +24,7 @@ from cnn_lib.data import (
     load_mnist5k,
     resize_images,
 )
-from cnn_lib.device import pick_device
+from cnn_lib.device import pick_device, torch_threads
 
 DIGITS_TEST_FRACTION = 0.2  # 360 of the 1,797 digits (1,000 of mnist5k's 5,000) are held out
 DIGITS_SPLIT_SEED = 0  # fixed, so every notebook and test sees the same held-out digits
@@ -144,23 +142,6 @@ def _resolve_device(device: str | torch.device) -> torch.device:
     return device if isinstance(device, torch.device) else pick_device(device)
 
 
-@contextmanager
-def cpu_threads(count: int | None = 1) -> Iterator[None]:
-    """Run the block with ``count`` CPU threads for torch (None: leave as is), then restore.
-
-    Models this small gain nothing from more threads, and on a busy shared CPU the
-    threads wait on each other: one thread trained 10× faster than two on the
-    course's 2-core test machine under load.
-    """
-    previous = torch.get_num_threads()
-    if count is not None:
-        torch.set_num_threads(count)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
-
-
 def train_one_epoch(
     model: nn.Module, loader: DataLoader, optimizer: torch.optim.Optimizer, device: torch.device
 ) -> tuple[float, float]:
@@ -216,7 +197,7 @@ def train_classifier(
     if test_data is not None:
         history.update(test_loss=[], test_accuracy=[])
     bar = tqdm(range(1, epochs + 1), desc="training", unit="epoch", disable=not progress)
-    with cpu_threads(threads if device.type == "cpu" else None):
+    with torch_threads(threads if device.type == "cpu" else None):
         _run_epochs(model, loader, optimizer, schedule, device, bar, history, test_data, batch_size)
     model.eval()
     return history
@@ -248,7 +229,7 @@ def evaluate(
     device = _resolve_device(device)
     model.eval()
     total_loss, correct, seen = 0.0, 0, 0
-    with torch.no_grad(), cpu_threads(1 if device.type == "cpu" else None):
+    with torch.no_grad(), torch_threads(1 if device.type == "cpu" else None):
         for images, labels in _as_loader(data, batch_size):
             images, labels = images.to(device), labels.to(device)
             logits = model(images)
@@ -274,7 +255,7 @@ def predict_proba(
     model.eval()
     images = torch.as_tensor(images)
     chunks = []
-    with torch.no_grad(), cpu_threads(1 if device.type == "cpu" else None):
+    with torch.no_grad(), torch_threads(1 if device.type == "cpu" else None):
         for start in range(0, len(images), batch_size):
             logits = model(images[start : start + batch_size].to(device))
             chunks.append(logits.softmax(1).cpu())

@@ -13,10 +13,6 @@ import pytest
 
 # Test function names (not paths, so a file move keeps them marked).
 SLOW_ELSEWHERE = {
-    "test_mnist5k_reference_is_a_32_pixel_classifier_on_its_own_split",
-    "test_mnist5k_real_digits_score_near_the_floor_and_noise_far_above_it",
-    "test_classifier_at_32_pixels_reaches_95_percent",
-    "test_trained_classifier_reaches_95_percent_on_held_out_digits",
     "test_ctrl_c_in_a_real_training_process_saves_and_exits_cleanly",
     "test_train_writes_checkpoint_metrics_and_pngs",
 }

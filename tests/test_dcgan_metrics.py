@@ -138,6 +138,7 @@ def test_as_generated_crops_the_mnist_frame_back_to_28_pixels():
 
 
 @pytest.mark.slow
+@pytest.mark.slow  # trains a classifier
 def test_mnist5k_reference_is_a_32_pixel_classifier_on_its_own_split(mnist5k_reference):
     assert mnist5k_reference.dataset == "mnist5k" and mnist5k_reference.image_size == 32
     assert mnist5k_reference.classifier.image_size == 32
@@ -148,6 +149,7 @@ def test_mnist5k_reference_is_a_32_pixel_classifier_on_its_own_split(mnist5k_ref
 
 @pytest.mark.slow
 @pytest.mark.parametrize("image_size", [32, 64])
+@pytest.mark.slow  # trains a classifier
 def test_mnist5k_real_digits_score_near_the_floor_and_noise_far_above_it(
     mnist5k_reference, image_size
 ):

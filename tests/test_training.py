@@ -5,11 +5,11 @@ import pytest
 import torch
 from torch import nn
 
+from cnn_lib.device import torch_threads
 from cnn_lib.models import DigitsCNN
 from cnn_lib.training import (
     accuracy,
     confusion_matrix,
-    cpu_threads,
     digit_split,
     digits_loaders,
     digits_split,
@@ -87,12 +87,14 @@ def test_digits_loaders_cover_the_split_in_batches():
     assert images.shape == (100, 1, 8, 8) and labels.dtype == torch.int64
 
 
+@pytest.mark.slow  # trains a classifier
 def test_trained_classifier_reaches_95_percent_on_held_out_digits(trained):
     model, history, split = trained
     assert accuracy(model, split.test) >= 0.95
     assert history["test_accuracy"][-1] == pytest.approx(accuracy(model, split.test))
 
 
+@pytest.mark.slow  # trains a classifier
 def test_classifier_at_32_pixels_reaches_95_percent():
     model, history, split = train_digits_classifier(image_size=32, epochs=8)
     assert history["test_accuracy"][-1] >= 0.95
@@ -133,7 +135,7 @@ def test_train_classifier_restores_the_thread_count():
         DigitsCNN(), (split.test_images[:64], split.test_labels[:64]), 1, progress=False
     )
     assert torch.get_num_threads() == before
-    with cpu_threads(1):
+    with torch_threads(1):
         assert torch.get_num_threads() == 1
     assert torch.get_num_threads() == before
 
