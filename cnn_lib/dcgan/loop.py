@@ -140,7 +140,7 @@ def _epoch_line(run: DCGANRun, rows: list[list[float]], seconds: float) -> dict:
     }
 
 
-class _Loop:
+class TrainingLoop:
     """The state of one call's loop: clock, progress bar, pending statistics, last save times.
 
     Under torchrun every decision that depends on a rank's own view (its clock, Ctrl-C, a
@@ -160,6 +160,7 @@ class _Loop:
         self.pending: list[tuple[int, dict]] = []
         self.epoch_rows: list[list[float]] = []
         self.snapshots = [] if run.step else [(0, run.fixed_noise_samples())]
+        self.interrupt = InterruptFlag()  # installed as the Ctrl-C handler only inside train()
 
     def train(self) -> TrainResult:
         run, config = self.run, self.config
@@ -167,7 +168,7 @@ class _Loop:
             f"training on {run.device} in {run.precision.name}, {len(run.data)} images, "
             f"batch size {config.batch_size}"
         )
-        with InterruptFlag() as self.interrupt:
+        with self.interrupt:
             reason = self._agree(CONTINUE)
             while reason == CONTINUE:
                 if _steps_or_epochs_reached(run):
@@ -182,7 +183,7 @@ class _Loop:
                 for real in run.data.batches(
                     order, config.batch_size, run.batch_in_epoch, run.device
                 ):
-                    reason = self._step(real)
+                    reason = self.step(real)
                     if reason != CONTINUE:
                         break
                 else:
@@ -209,8 +210,11 @@ class _Loop:
             self._checkpoint()
         return reason
 
-    def _step(self, real: torch.Tensor) -> int:
-        """Train on one batch, update the bar, check for NaN and limits; return the stop reason."""
+    def step(self, real: torch.Tensor) -> int:
+        """Train on one batch, update the bar, check for NaN and limits; return the stop reason.
+
+        What one step of ``train()`` costs, all of it: the throughput benchmark times this.
+        """
         run, config = self.run, self.config
         # Under DDP the seconds agreed at the last agreement, so every rank sets the same rate.
         seconds = self.agreed_seconds if run.context.enabled else self.clock.seconds()
@@ -343,7 +347,7 @@ def train_dcgan(
 
 def run_training(run: DCGANRun, progress: bool = True) -> TrainResult:
     """Train ``run`` until a limit, Ctrl-C or a NaN; save checkpoints on the way and at the end."""
-    return _Loop(run, progress).train()
+    return TrainingLoop(run, progress).train()
 
 
 def append_jsonl(path: Path, record: dict) -> None:

@@ -14,7 +14,7 @@ import torch
 
 from cnn_lib.dcgan.checkpoint import load_checkpoint, save_checkpoint, strip_prefixes
 from cnn_lib.dcgan.config import RUNTIME_FIELDS, TrainConfig
-from cnn_lib.dcgan.data import load_training_images
+from cnn_lib.dcgan.data import FolderImages, TensorImages, load_training_images
 from cnn_lib.dcgan.distributed import (
     any_rank,
     gather_to_all,
@@ -47,7 +47,14 @@ STATISTICS = ("loss_d", "loss_g", "d_real", "d_fake")
 class DCGANRun:
     """One training run: models, optimizers, data and counters, with save and resume."""
 
-    def __init__(self, config: TrainConfig, log=print, step: StepFunction | None = None) -> None:
+    def __init__(
+        self,
+        config: TrainConfig,
+        log=print,
+        step: StepFunction | None = None,
+        data: TensorImages | FolderImages | None = None,
+    ) -> None:
+        """Build the run; ``data``, if given, replaces loading ``config.dataset`` (benchmarks)."""
         self.context = init_distributed(config.device)
         self.log = log if self.context.is_main else (lambda *args, **kwargs: None)
         self.checkpoint_path = Path(config.out) / "checkpoint.pt"
@@ -61,10 +68,12 @@ class DCGANRun:
             _check_custom_step_recipe(config)
         self.device = self._pick_device(config)
         self.precision = choose_precision(self.device, config.amp, scaler_allowed=step is None)
-        with main_process_first(self.context):  # one download, not one per rank at once
-            self.data = load_training_images(
-                config.dataset, config.image_size, config.data_root, config.workers
-            )
+        if data is None:
+            with main_process_first(self.context):  # one download, not one per rank at once
+                data = load_training_images(
+                    config.dataset, config.image_size, config.data_root, config.workers
+                )
+        self.data = data
         if hasattr(self.data, "to"):
             self.data.to(self.device)
         self._build_models(config)
