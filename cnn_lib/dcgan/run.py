@@ -141,8 +141,8 @@ class DCGANRun:
             self.discriminator = try_compile(self.discriminator, self.log)
             if config.r1_gamma > 0 and self.custom_step is None:
                 self.log(
-                    "torch.compile cannot differentiate twice, so the R1 steps (every "
-                    f"{config.r1_every}th) run without it."
+                    "torch.compile cannot differentiate twice, so the R1 steps (one in every "
+                    f"{config.r1_every}) run without it."
                 )
 
     def _first_compiled_step(
