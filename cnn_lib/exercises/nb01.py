@@ -1,0 +1,152 @@
+"""Notebook 01's exercises: what a kernel computes (on ``step_grid()``, the notebook's x)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from cnn_lib.exercises.base import AnswerFormError, Exercise, Mistake, equals, number, set_of
+from cnn_lib.ops.conv import step_grid
+from cnn_lib.ops.kernels import KERNELS, kernel
+
+
+def kernel_3x3(answer: Any) -> np.ndarray:
+    """Read a 3×3 kernel (a nested list or an array)."""
+    try:
+        weights = np.asarray(answer, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise AnswerFormError("a 3×3 array of numbers") from error
+    if weights.shape != (3, 3):
+        raise AnswerFormError(f"a 3×3 array of numbers (this one has shape {weights.shape})")
+    return weights
+
+
+def _kernel_is(weights: np.ndarray) -> Any:
+    return lambda answer: np.array_equal(answer, weights)
+
+
+def _one_at(row: int, column: int) -> np.ndarray:
+    weights = np.zeros((3, 3))
+    weights[row, column] = 1
+    return weights
+
+
+def _name(answer: Any) -> str:
+    if not isinstance(answer, str) or answer not in KERNELS:
+        raise AnswerFormError(f"a list of kernel names from {list(KERNELS)}")
+    return answer
+
+
+q1 = Exercise(
+    "q1",
+    expected=_one_at(1, 0),
+    kind=kernel_3x3,
+    same=lambda answer, expected: np.array_equal(answer, expected),
+    mistakes=[
+        Mistake(
+            _kernel_is(_one_at(1, 2)),
+            "That kernel copies each pixel's right neighbour, so the image moves left. "
+            "Cross-correlation reads x[r + a, c + b]·w[a, b]: which neighbour should be read?",
+        ),
+        Mistake(
+            lambda answer: np.array_equal(answer, _one_at(1, 1)),
+            "That is the identity kernel: every pixel copies itself, nothing moves.",
+        ),
+        Mistake(
+            lambda answer: answer[1].sum() == 1 and answer.sum() == 1 and answer[1, 1] == 0,
+            "Close, but check the row: a weight outside the middle row also moves the image up or down.",
+        ),
+    ],
+    wrong_note="Try it: conv2d(x[None, None], answer[None, None]) should be x moved right by one",
+    hint_text="Output pixel (r, c) is Σ x[r + a, c + b]·w[a, b]. Moving right means output pixel "
+    "(r, c) copies the input pixel to its left: put a single 1 where that neighbour sits.",
+    solution_text="w = np.zeros((3, 3)); w[1, 0] = 1 — the middle-left weight reads each pixel's "
+    "left neighbour: conv2d(x[None, None], w[None, None])[0, 0] equals x[1:-1, :-2].",
+)
+
+q2 = Exercise(
+    "q2",
+    expected=0,
+    kind=number,
+    mistakes=[
+        Mistake(
+            equals(0.7),
+            "A kernel whose weights sum to 1 (a blur) gives back the constant 0.7; these weights "
+            "sum to 0.",
+        ),
+        Mistake(
+            equals(0.7 * -4),
+            "You used only the Laplacian's centre weight (−4); all nine weights multiply 0.7, and "
+            "the four +1s cancel it.",
+        ),
+        Mistake(
+            lambda answer: abs(answer) < 1e-9 and answer != 0,
+            "That is 0 up to rounding; the exact answer is 0.",
+        ),
+    ],
+    wrong_note="Every window of a constant image holds the same number c. What is Σ c·w",
+    hint_text="Every window of a constant image holds 0.7 in all nine cells, so the output is "
+    "0.7·(sum of the weights).",
+    solution_text="0: every window gives 0.7·Σw = 0.7·0 = 0. Check: "
+    "apply_kernel(np.full((5, 5), 0.7), kernel('Laplacian')) is all zeros (so is Sobel x).",
+)
+
+_x = step_grid()
+_laplacian = kernel("Laplacian")
+_at = float((_x[2:5, 3:6] * _laplacian).sum())
+_centred = float((_x[1:4, 2:5] * _laplacian).sum())
+_swapped = float((_x[3:6, 2:5] * _laplacian).sum())
+
+q3 = Exercise(
+    "q3",
+    expected=_at,
+    kind=number,
+    mistakes=[
+        Mistake(
+            equals(-_at),
+            "Right size, wrong sign: the Laplacian's centre weight is −4 and its four neighbours +1.",
+        ),
+        Mistake(
+            equals(_centred),
+            "You centred the window on input (2, 3). Without padding, output (2, 3) reads the "
+            "window whose top-left corner is input (2, 3): x[2:5, 3:6].",
+        ),
+        Mistake(
+            equals(_swapped),
+            "Rows and columns swapped: row 2, column 3 is x[2:5, 3:6] (rows first).",
+        ),
+    ],
+    hint_text="Output (r, c) of an unpadded convolution reads the window x[r:r+3, c:c+3]. "
+    "Multiply it by kernel('Laplacian') cell by cell and add the nine products.",
+    solution_text=f"(x[2:5, 3:6] * kernel('Laplacian')).sum() = {_at:g}; "
+    "conv2d(x[None, None], kernel('Laplacian')[None, None])[0, 0, 2, 3] agrees.",
+)
+
+_symmetric = frozenset(n for n, w in KERNELS.items() if np.array_equal(w, w[::-1, ::-1]))
+
+
+def _q4_extra(answer: frozenset) -> bool:
+    return bool(answer - _symmetric)
+
+
+q4 = Exercise(
+    "q4",
+    expected=_symmetric,
+    kind=set_of(_name),
+    mistakes=[
+        Mistake(
+            _q4_extra,
+            "Some of these change when flipped: rotate each by 180° (w[::-1, ::-1]) and compare "
+            "with the original. An edge kernel like Sobel x changes its sign.",
+        ),
+        Mistake(
+            lambda answer: answer < _symmetric,
+            "All of these are right, but some are missing: test every kernel in KERNELS.",
+        ),
+    ],
+    hint_text="Convolution flips the kernel by 180° before sliding it. The two give the same "
+    "result exactly when np.array_equal(w, w[::-1, ::-1]).",
+    solution_text="[name for name, w in KERNELS.items() if np.array_equal(w, w[::-1, ::-1])] → "
+    f"{sorted(_symmetric)}.",
+)

@@ -1,0 +1,160 @@
+"""Notebook 05's exercises: a whole CNN's parameters, the loss of an undecided logit, MACs."""
+
+from __future__ import annotations
+
+import math
+
+from cnn_lib.exercises.base import Exercise, Mistake, equals, number
+
+
+def _conv(c_in: int, c_out: int, k: int, bias: bool = True) -> int:
+    return c_out * (c_in * k * k + bias)
+
+
+def _linear(f_in: int, f_out: int) -> int:
+    return f_out * (f_in + 1)
+
+
+def digits_cnn_parameters(k: int = 3, side_after_pools: int = 7) -> int:
+    """Return DigitsCNN(image_size=28)'s parameter count by the formulas (channels 16, 32; 64 hidden)."""
+    return (
+        _conv(1, 16, k) + _conv(16, 32, k) + _linear(32 * side_after_pools**2, 64) + _linear(64, 10)
+    )
+
+
+q1 = Exercise(
+    "q1",
+    expected=digits_cnn_parameters(k=5),
+    kind=number,
+    mistakes=[
+        Mistake(
+            equals(digits_cnn_parameters(k=3)),
+            "That is the 3×3 network's count. A convolution holds C_out·(C_in·k·k + 1) weights: "
+            "they grow with k².",
+        ),
+        Mistake(
+            equals(digits_cnn_parameters(k=5, side_after_pools=4)),
+            "You shrank the maps as padding=0 would (28 → 24 → 12 → 8 → 4). The default padding "
+            "is k // 2 = 2, which keeps 28 → 14 → 7.",
+        ),
+        Mistake(
+            equals(digits_cnn_parameters(k=5) - 16 - 32 - 64 - 10),
+            "Add the biases: one per output channel and per output feature.",
+        ),
+    ],
+    hint_text="With padding = k // 2 the shapes do not change, so fc1 and fc2 keep their weights; "
+    "only the two convolutions grow, C_out·(C_in·k·k + 1) each.",
+    solution_text=f"{digits_cnn_parameters(k=5):,}: conv1 16·(1·25) + 16 = 416, conv2 32·(16·25) "
+    "+ 32 = 12,832, fc1 and fc2 unchanged (100,416 and 650). "
+    "count_parameters(DigitsCNN(image_size=28, kernel_size=5)) agrees.",
+)
+
+_one_pool_fc1 = _linear(32 * 14 * 14, 64)
+q2 = Exercise(
+    "q2",
+    expected=_one_pool_fc1,
+    kind=number,
+    mistakes=[
+        Mistake(
+            equals(_linear(32 * 7 * 7, 64)),
+            "That is fc1 with both pools (7×7 maps). With only the first, conv2's maps stay 14×14.",
+        ),
+        Mistake(
+            equals(_linear(32 * 28 * 28, 64)),
+            "That is fc1 with no pooling at all (28×28 maps); the first pool still halves 28 → 14.",
+        ),
+        Mistake(
+            equals(_one_pool_fc1 - 64),
+            "Add fc1's 64 biases: F_out·(F_in + 1).",
+        ),
+        Mistake(
+            equals(_linear(16 * 14 * 14, 64)),
+            "The flattened maps come from conv2, which has 32 channels, not 16.",
+        ),
+    ],
+    hint_text="pool1 halves 28 → 14, conv2 keeps 14 (padding 1), so fc1 sees 32·14·14 values. "
+    "A fully connected layer holds F_out·(F_in + 1).",
+    solution_text=f"64·(32·14·14 + 1) = {_one_pool_fc1:,}. Check: build the network with "
+    "torch.nn.Sequential and count_parameters(its Linear(6272, 64)).",
+)
+
+q3 = Exercise(
+    "q3",
+    expected=digits_cnn_parameters(),
+    kind=number,
+    mistakes=[
+        Mistake(
+            equals(digits_cnn_parameters(side_after_pools=28)),
+            "That is the network without pooling. Average pooling halves the maps just as max "
+            "pooling does.",
+        ),
+        Mistake(
+            lambda answer: answer > digits_cnn_parameters(),
+            "Pooling has no weights, max or average: the count cannot grow.",
+        ),
+    ],
+    hint_text="Which layers hold weights? Does any of them change when max becomes average?",
+    solution_text=f"{digits_cnn_parameters():,}, the same as with max pooling: pooling has no "
+    "weights, and both kinds halve the maps. count_parameters(DigitsCNN(image_size=28, "
+    "pooling='avg')) agrees.",
+)
+
+LN2 = math.log(2)
+q4 = Exercise(
+    "q4",
+    expected=LN2,
+    kind=number,
+    same=lambda answer, expected: math.isclose(answer, expected, abs_tol=5e-4),
+    mistakes=[
+        Mistake(
+            equals(0.5),
+            "0.5 is σ(0), the probability D gives. The loss is −log of that probability.",
+        ),
+        Mistake(
+            lambda answer: math.isclose(answer, -LN2, abs_tol=5e-4),
+            "Mind the sign: log 0.5 is negative, and the loss is −log σ(x), which is positive.",
+        ),
+        Mistake(
+            lambda answer: math.isclose(answer, math.log10(2), abs_tol=5e-4),
+            "That is log base 10. Losses use the natural logarithm (math.log).",
+        ),
+        Mistake(
+            equals(0),
+            "A loss of 0 means a certain, right answer (σ = 1). A logit of 0 is undecided.",
+        ),
+    ],
+    hint_text="σ(0) = 0.5, and binary cross-entropy for target 1 is −log σ(x). Check with "
+    "torch.nn.BCEWithLogitsLoss()(torch.tensor([0.0]), torch.tensor([1.0])).",
+    solution_text="−log σ(0) = −log 0.5 = ln 2 ≈ 0.693, for target 1 and for target 0 alike: an "
+    "undecided D pays ln 2 per image.",
+)
+
+_separable_macs = (128 * 9 + 128 * 256) * 28 * 28
+q5 = Exercise(
+    "q5",
+    expected=_separable_macs,
+    kind=number,
+    mistakes=[
+        Mistake(
+            equals(128 * 9 + 128 * 256),
+            "That is the pair's parameters. Each weight is used once per output position: "
+            "multiply by 28·28.",
+        ),
+        Mistake(
+            equals(128 * 256 * 9 // 8 * 28 * 28),
+            "That is the grouped convolution with g = 8, a little more expensive.",
+        ),
+        Mistake(
+            equals(128 * 256 * 9 * 28 * 28),
+            "That is the standard 3×3 convolution, about 8.7× more.",
+        ),
+        Mistake(
+            equals(128 * 9 * 28 * 28),
+            "That is only the depthwise 3×3 half; add the 1×1 that mixes 128 into 256 channels.",
+        ),
+    ],
+    hint_text="Depthwise: one 3×3 filter per input channel (128·9 weights); then a 1×1 from 128 "
+    "to 256 (128·256). MACs = weights × output positions (28·28 with p = 1).",
+    solution_text=f"(128·9 + 128·256)·784 = {_separable_macs:,} MACs (33,920 weights); the grouped "
+    "g = 8 layer needs 36,864 weights and 28,901,376 MACs, about 8% more. Check with model_cost.",
+)

@@ -1,0 +1,266 @@
+"""The exercise checks: every reference answer passes, typical wrong answers get their own message."""
+
+import math
+from dataclasses import replace
+
+import numpy as np
+import pytest
+import torch
+
+from cnn_lib.exercises import nb00, nb01, nb02, nb03, nb04, nb05, nb06
+from cnn_lib.exercises.base import PROMPT
+
+MODULES = [nb00, nb01, nb02, nb03, nb04, nb05, nb06]
+EXERCISES = [
+    (module.__name__.rsplit(".", 1)[-1], name, getattr(module, name))
+    for module in MODULES
+    for name in sorted(vars(module))
+    if name.startswith("q") and name[1:].isdigit()
+]
+
+
+@pytest.mark.parametrize("notebook, name, exercise", EXERCISES, ids=lambda v: str(v)[:8])
+def test_reference_answer_passes(notebook, name, exercise):
+    correct, message = exercise.feedback(exercise.expected)
+    assert correct and message.startswith("✓"), (notebook, name, message)
+
+
+@pytest.mark.parametrize("notebook, name, exercise", EXERCISES, ids=lambda v: str(v)[:8])
+def test_unanswered_exercise_prompts_and_gives_nothing_away(notebook, name, exercise):
+    assert exercise.feedback(None) == (False, PROMPT)
+    assert exercise.solution_text not in PROMPT
+
+
+def test_every_notebook_has_three_to_five_exercises():
+    for module in MODULES:
+        count = sum(1 for n in vars(module) if n.startswith("q") and n[1:].isdigit())
+        assert 3 <= count <= 5, module.__name__
+
+
+def says(exercise, answer) -> str:
+    correct, message = exercise.feedback(answer)
+    assert not correct, (answer, message)
+    return message
+
+
+_min = nb03._min
+WRONG_ANSWERS = [
+    # (exercise, a typical wrong answer, words its message must contain)
+    (nb00.q1, (28 - 5) / 2 + 1, "misprinted formula with /2"),
+    (nb00.q1, 23, "Add 1"),
+    (nb00.q2, 4, "each side"),
+    (nb00.q2, 0, "p = 0"),
+    (nb00.q3, 12.5, "floors"),
+    (nb00.q3, 13, "rounded 11.5 up"),
+    (nb00.q3, 11, "add the 1"),
+    (nb01.q1, [[0, 0, 0], [0, 0, 1], [0, 0, 0]], "moves left"),
+    (nb01.q1, np.eye(3)[[1, 1, 1]] * 0 + np.diag([0, 1, 0]), "identity"),
+    (nb01.q2, 0.7, "sum to 1"),
+    (nb01.q2, -2.8, "only the Laplacian's centre"),
+    (nb01.q3, 7, "wrong sign"),
+    (nb01.q3, nb01._centred, "centred the window"),
+    (nb01.q3, nb01._swapped, "swapped"),
+    (nb01.q4, ["identity", "Sobel x"], "change when flipped"),
+    (nb01.q4, ["identity"], "some are missing"),
+    (nb02.q1, 24, "after the first layer"),
+    (nb02.q1, 12.5, "kept the fraction"),
+    (nb02.q1, 13, "rounded 11.5 up"),
+    (nb02.q1, 6, "misprinted /2"),
+    (nb02.q2, 0, "every even input"),
+    (nb02.q2, 2, "Too much"),
+    (nb02.q3, [(3, 2, 1), (5, 3, 1)], "(5, 3, 1) gives"),
+    (nb02.q3, [(3, 2, 1), (4, 2, 1)], "some are missing"),
+    (nb02.q4, (12, 3), "d(k − 1) + 1, not d·k"),
+    (nb02.q4, (8, 3), "counts both ends"),
+    (nb02.q4, (9, 3), "put it in place of k"),
+    (nb02.q5, (7, 4), "adds (k − 1)·j of the layer *before*"),
+    (nb02.q5, (15, 4), "each layer's own jump"),
+    (nb03.q1, 112.5, "kept the fraction"),
+    (nb03.q1, 113, "ceil_mode"),
+    (nb03.q1, 111, "left out the padding"),
+    (nb03.q1, 75, "default stride"),
+    (nb03.q2, nb03._max, "That is max pooling"),
+    (nb03.q2, -_min, "wrong sign"),
+    (nb03.q2, _min[:2, :2], "stride 3"),
+    (nb03.q3, (15_690, 330), "28×28"),
+    (nb03.q3, (81_920, 320), "biases"),
+    (nb03.q3, (81_930, 32_010), "one value per channel"),
+    (nb03.q4, 3.5, "average"),
+    (nb03.q4, 14, "p = 1"),
+    (nb04.q1, 1, "convolution's size"),
+    (nb04.q1, 16, "−2p, not +2p"),
+    (nb04.q1, 13, "output_padding = 1"),
+    (nb04.q2, "b", "Flipping"),
+    (nb04.q2, "c", "between"),
+    (nb04.q3, (1, 14), "Off by output_padding"),
+    (nb04.q3, (0, 12), "not 7"),
+    (nb04.q4, "a", "Too small"),
+    (nb04.q4, "d", "Too large"),
+    (nb05.q1, 105_866, "grow with k²"),
+    (nb05.q1, nb05.digits_cnn_parameters(k=5, side_after_pools=4), "padding=0"),
+    (nb05.q2, 100_416, "both pools"),
+    (nb05.q2, 1_605_696, "no pooling"),
+    (nb05.q2, 401_408, "biases"),
+    (nb05.q3, 1_611_146, "without pooling"),
+    (nb05.q3, 200_000, "no weights"),
+    (nb05.q4, 0.5, "σ(0)"),
+    (nb05.q4, -0.693, "sign"),
+    (nb05.q4, 0.301, "base 10"),
+    (nb05.q5, 33_920, "parameters"),
+    (nb05.q5, 28_901_376, "grouped"),
+    (nb06.q1, (32, 524_288), "width next to the image"),
+    (nb06.q1, (100, 524_288), "z's length"),
+    (nb06.q1, (256, 409_600), "projection"),
+    (nb06.q2, "a", "Speed"),
+    (nb06.q2, "c", "round to exactly"),
+    (nb06.q3, "b", "end, not the start"),
+    (nb06.q3, "c", "fooled"),
+]
+
+
+@pytest.mark.parametrize(
+    "exercise, answer, words",
+    WRONG_ANSWERS,
+    ids=[f"{e.name}-{w[:20]}" for e, _, w in WRONG_ANSWERS],
+)
+def test_typical_wrong_answer_gets_its_own_message(exercise, answer, words):
+    message = says(exercise, answer)
+    assert words in message, message
+    assert exercise.solution_text not in message
+
+
+def test_every_exercise_has_at_least_two_specific_wrong_answer_messages():
+    for _, _, exercise in EXERCISES:
+        covered = [a for e, a, _ in WRONG_ANSWERS if e is exercise]
+        assert len(covered) >= 2, exercise.name
+
+
+def test_generic_wrong_answer_says_wrong_without_the_answer():
+    message = says(nb02.q1, 999)
+    assert "Not 999" in message and "q1.hint()" in message
+    assert "12" not in message
+
+
+def test_answer_of_the_wrong_form_says_what_form_is_expected():
+    assert "a number" in says(nb00.q1, "24 pixels")
+    assert "letters" in says(nb06.q2, 2)
+    assert "two things" in says(nb02.q4, 9)
+
+
+def test_check_hint_and_solution_print(capsys):
+    nb00.q1.check(None)
+    nb00.q1.hint()
+    nb00.q1.solution()
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == PROMPT
+    assert printed[1].startswith("Hint:") and printed[2].startswith("Solution:")
+
+
+# The reference answers against PyTorch, the oracle.
+
+
+def test_nb02_q1_matches_torch():
+    net = torch.nn.Sequential(
+        torch.nn.Conv2d(1, 1, 5), torch.nn.Conv2d(1, 1, 3, stride=2, padding=1)
+    )
+    assert net(torch.zeros(1, 1, 28, 28)).shape[-1] == nb02.q1.expected
+
+
+def test_nb03_q2_is_torch_min_pooling():
+    t = torch.from_numpy(nb03.pooling_grid(6))[None, None]
+    assert np.allclose(
+        -torch.nn.functional.max_pool2d(-t, 3, stride=1)[0, 0].numpy(), nb03.q2.expected
+    )
+
+
+def test_nb03_q3_matches_the_model_cost_of_small_cnn():
+    from cnn_lib.layer_cost import model_cost
+    from cnn_lib.pooling import small_cnn
+
+    counts = tuple(
+        model_cost(small_cnn(head, size=64), (1, 64, 64))[-1].parameters
+        for head in ("pool + flatten", "pool + global average")
+    )
+    assert counts == nb03.q3.expected
+
+
+def test_nb04_answers_match_torch():
+    from cnn_lib.ops.transposed import transposed_by_scatter
+
+    layer = torch.nn.ConvTranspose2d(1, 1, 5, stride=3, padding=1)
+    assert layer(torch.zeros(1, 1, 4, 4)).shape[-1] == nb04.q1.expected
+    w = np.random.default_rng(1).standard_normal((1, 1, 3, 3))
+    assert np.allclose(transposed_by_scatter(np.ones((1, 1, 1, 1)), w, stride=2), w)  # (a)
+    conv = torch.nn.Conv2d(1, 1, 3, 2, 1)
+    up = torch.nn.ConvTranspose2d(1, 1, 3, 2, 1, output_padding=1)
+    assert conv(torch.zeros(1, 1, 14, 14)).shape[-1] == 7
+    assert up(torch.zeros(1, 1, 7, 7)).shape[-1] == nb04.q3.expected[1]
+
+
+@pytest.mark.slow
+def test_nb04_q4_best_noise_to_signal_is_the_answer():
+    from cnn_lib.data import load_photo
+    from cnn_lib.ops.deconvolution import blur, gaussian_kernel, psnr, wiener_deconvolve
+
+    original = load_photo(size=64)
+    g = gaussian_kernel(5, sigma=1.0)
+    blurred = blur(original, g, noise=0.01, seed=0)
+    scores = [psnr(wiener_deconvolve(blurred, g, n), original) for n in (1e-4, 1e-3, 1e-2, 1e-1)]
+    assert "abcd"[int(np.argmax(scores))] == nb04.q4.expected
+
+
+def test_nb05_parameter_counts_match_torch():
+    from cnn_lib.layer_cost import count_parameters
+    from cnn_lib.models import DigitsCNN
+
+    assert count_parameters(DigitsCNN(image_size=28, kernel_size=5)) == nb05.q1.expected
+    assert count_parameters(DigitsCNN(image_size=28, pooling="avg")) == nb05.q3.expected
+    assert count_parameters(torch.nn.Linear(32 * 14 * 14, 64)) == nb05.q2.expected
+
+
+def test_nb05_q4_is_torch_bce_with_logits_of_an_undecided_logit():
+    for target in (0.0, 1.0):
+        loss = torch.nn.BCEWithLogitsLoss()(torch.tensor([0.0]), torch.tensor([target]))
+        assert math.isclose(loss.item(), nb05.q4.expected, rel_tol=1e-6)
+
+
+def test_nb05_q5_matches_model_cost():
+    from cnn_lib.layer_cost import model_cost
+
+    pair = torch.nn.Sequential(
+        torch.nn.Conv2d(128, 128, 3, padding=1, groups=128, bias=False),
+        torch.nn.Conv2d(128, 256, 1, bias=False),
+    )
+    assert sum(row.macs for row in model_cost(pair, (128, 28, 28))) == nb05.q5.expected
+
+
+def test_nb06_q1_matches_the_dcgan_layer_tables():
+    from cnn_lib.dcgan.config import TrainConfig
+    from cnn_lib.dcgan.presets import preset_config
+    from cnn_lib.dcgan.shapes import layer_tables
+
+    config = preset_config("cpu", quick=False)
+    assert isinstance(config, TrainConfig) and config.generator_width == 32
+    tables = layer_tables(replace(config.model_config(), image_size=64, channels=3))
+    convolutions = [row for rows in tables.values() for row in rows if "Conv" in row.name]
+    assert tables["G"][0].output_shape[0] == nb06.q1.expected[0]
+    assert max(row.parameters for row in convolutions) == nb06.q1.expected[1]
+    assert sorted(r.parameters for r in convolutions) == sorted(nb06.convolution_weights().values())
+
+
+def test_nb06_q2_sigmoid_rounds_to_one_in_float16_where_the_logit_form_stays_finite():
+    logit = torch.tensor([12.0], dtype=torch.float16)
+    assert torch.sigmoid(logit).item() == 1.0
+    naive = torch.nn.BCELoss()(torch.sigmoid(logit).float(), torch.tensor([0.0]))
+    stable = torch.nn.BCEWithLogitsLoss()(logit.float(), torch.tensor([0.0]))
+    assert naive.item() == pytest.approx(100.0)  # log(0) clamped at −100
+    assert stable.item() == pytest.approx(12.0, abs=1e-4)
+
+
+def test_nb06_q3_saturating_loss_gives_g_a_vanishing_gradient_near_zero():
+    logit = torch.tensor([-6.0], requires_grad=True)  # D(G(z)) = σ(−6) ≈ 0.0025
+    torch.log(1 - torch.sigmoid(logit)).sum().backward()
+    saturating = logit.grad.abs().item()
+    logit.grad = None
+    (-torch.log(torch.sigmoid(logit))).sum().backward()
+    assert saturating < 0.01 < logit.grad.abs().item()
