@@ -101,8 +101,9 @@ WRONG_ANSWERS = [
     (nb05.q2, 100_416, "both pools"),
     (nb05.q2, 1_605_696, "no pooling"),
     (nb05.q2, 401_408, "biases"),
-    (nb05.q3, 1_611_146, "without pooling"),
-    (nb05.q3, 200_000, "no weights"),
+    (nb05.q3, 32, "two numbers per channel"),
+    (nb05.q3, 128, "buffers"),
+    (nb05.q3, 2 * 32 * 14 * 14, "per channel"),
     (nb05.q4, 0.5, "σ(0)"),
     (nb05.q4, -0.693, "sign"),
     (nb05.q4, 0.301, "base 10"),
@@ -214,8 +215,24 @@ def test_nb05_parameter_counts_match_torch():
     from cnn_lib.models import DigitsCNN
 
     assert count_parameters(DigitsCNN(image_size=28, kernel_size=5)) == nb05.q1.expected
-    assert count_parameters(DigitsCNN(image_size=28, pooling="avg")) == nb05.q3.expected
+    assert count_parameters(torch.nn.BatchNorm2d(32)) == nb05.q3.expected
     assert count_parameters(torch.nn.Linear(32 * 14 * 14, 64)) == nb05.q2.expected
+
+
+def test_batch_norm_in_training_mode_gives_each_channel_mean_0_and_std_1():
+    # The number notebook 05 teaches (its batch-norm cell is tag-checked too).
+    generator = torch.Generator().manual_seed(0)
+    x = 5 + 3 * torch.randn(64, 16, 14, 14, generator=generator)
+    y = torch.nn.BatchNorm2d(16)(x)
+    assert torch.allclose(y.mean(dim=(0, 2, 3)), torch.zeros(16), atol=1e-5)
+    assert torch.allclose(y.std(dim=(0, 2, 3), unbiased=False), torch.ones(16), atol=1e-3)
+
+
+def test_leaky_relu_tanh_and_sigmoid_values_notebook_05_teaches():
+    x = torch.tensor([-2.0, 0.0, 2.0])
+    assert torch.nn.LeakyReLU(0.2)(x).tolist() == pytest.approx([-0.4, 0.0, 2.0])
+    assert torch.tanh(x).tolist() == pytest.approx([-0.964, 0.0, 0.964], abs=1e-3)
+    assert torch.sigmoid(x).tolist() == pytest.approx([0.119, 0.5, 0.881], abs=1e-3)
 
 
 def test_nb05_q4_is_torch_bce_with_logits_of_an_undecided_logit():

@@ -1,4 +1,4 @@
-"""Notebook 05's exercises: a whole CNN's parameters, the loss of an undecided logit, MACs."""
+"""Notebook 05's exercises: a whole CNN's parameters, batch norm, the loss of an undecided logit, MACs."""
 
 from __future__ import annotations
 
@@ -78,25 +78,32 @@ q2 = Exercise(
     "torch.nn.Sequential and count_parameters(its Linear(6272, 64)).",
 )
 
+_bn_channels = 32
 q3 = Exercise(
     "q3",
-    expected=digits_cnn_parameters(),
+    expected=2 * _bn_channels,
     kind=number,
     mistakes=[
         Mistake(
-            equals(digits_cnn_parameters(side_after_pools=28)),
-            "That is the network without pooling. Average pooling halves the maps just as max "
-            "pooling does.",
+            equals(_bn_channels),
+            "Batch norm learns two numbers per channel: a scale γ and a shift β.",
         ),
         Mistake(
-            lambda answer: answer > digits_cnn_parameters(),
-            "Pooling has no weights, max or average: the count cannot grow.",
+            equals(4 * _bn_channels),
+            "The running mean and variance are buffers, updated by averaging, not learned "
+            "parameters: count_parameters leaves them out.",
+        ),
+        Mistake(
+            equals(2 * _bn_channels * 14 * 14),
+            "Batch norm normalises per channel, over the batch and every position: its γ and β are "
+            "shared by all 14×14 positions of a channel.",
         ),
     ],
-    hint_text="Which layers hold weights? Does any of them change when max becomes average?",
-    solution_text=f"{digits_cnn_parameters():,}, the same as with max pooling: pooling has no "
-    "weights, and both kinds halve the maps. count_parameters(DigitsCNN(image_size=28, "
-    "pooling='avg')) agrees.",
+    hint_text="Batch norm subtracts each channel's batch mean, divides by its standard deviation, "
+    "then multiplies by a learned γ and adds a learned β. How many channels does conv2 output?",
+    solution_text=f"2·{_bn_channels} = {2 * _bn_channels}: one γ and one β per channel. "
+    "count_parameters(torch.nn.BatchNorm2d(32)) agrees; the running mean and variance are "
+    "buffers.",
 )
 
 LN2 = math.log(2)
