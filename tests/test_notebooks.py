@@ -1,11 +1,13 @@
 """The structure every notebook of the series shares (cheap; keeps the series consistent)."""
 
+import importlib
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from cnn_lib.exercises.base import PROMPT
 from tools.notebook_opening import SERIES, colab_badge, navigation, repository_url, setup_source
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,11 +94,84 @@ def test_checked_cells_have_stored_output_and_use_the_tag_not_a_comment(notebook
             assert cell.outputs, cell.source[:80]
 
 
-def test_solutions_are_hidden(notebook_path):
+# Notebook 06 is being rebuilt from a script by the lead (issue 17); its exercises move to
+# cnn_lib.exercises.nb06 there. Strict: this entry must go when the rebuilt notebook lands.
+EXERCISES_PENDING = {"06_dcgan.ipynb"}
+
+CHECK_CELL = re.compile(r"^(?:#[^\n]*\n)*answer = None  # your answer\n(q\d+)\.check\(answer\)$")
+
+
+def exercise_module(notebook_path: Path):
+    return importlib.import_module(f"cnn_lib.exercises.nb{notebook_path.name[:2]}")
+
+
+def output_text(cell) -> str:
+    parts = []
+    for output in cell.get("outputs", []):
+        parts.append("".join(output.get("text", "")))
+        for value in output.get("data", {}).values():
+            parts.append(value if isinstance(value, str) else "")
+    return "".join(parts)
+
+
+def pending(request, notebook_path: Path) -> None:
+    if notebook_path.name in EXERCISES_PENDING:
+        request.applymarker(pytest.mark.xfail(strict=True, reason="notebook 06 is being rebuilt"))
+
+
+def test_no_cell_hides_its_source_and_no_solutions_section(request, notebook_path):
+    # GitHub and Colab ignore `source_hidden`: a hidden solution is a visible one there.
+    pending(request, notebook_path)
     notebook = nbformat.read(notebook_path, as_version=4)
-    cells = notebook.cells
-    for index, cell in enumerate(cells[:-1]):
-        if cell.cell_type == "markdown" and re.match(r"#+ .*Solution", cell.source):
-            following = cells[index + 1]
-            if following.cell_type == "code":
-                assert following.metadata.get("jupyter", {}).get("source_hidden") is True
+    for cell in notebook.cells:
+        assert not cell.metadata.get("jupyter", {}).get("source_hidden"), cell.source[:80]
+        if cell.cell_type == "markdown":
+            assert not re.search(r"^#+ .*Solution", cell.source, flags=re.MULTILINE), cell.source[
+                :80
+            ]
+            assert "<details>" not in cell.source, cell.source[:80]
+
+
+def test_every_exercise_is_answered_in_a_cell_and_checked(request, notebook_path):
+    pending(request, notebook_path)
+    notebook = nbformat.read(notebook_path, as_version=4)
+    sources = [cell.source for cell in notebook.cells]
+    start = next(i for i, text in enumerate(sources) if text.startswith("## Exercises"))
+    end = next(i for i, text in enumerate(sources) if text.startswith("## Summary"))
+    section = notebook.cells[start:end]
+    module = exercise_module(notebook_path)
+    names = sorted(n for n in vars(module) if re.fullmatch(r"q\d+", n))
+    imports = f"from cnn_lib.exercises.nb{notebook_path.name[:2]} import {', '.join(names)}"
+    assert any(cell.source == imports for cell in section), imports
+    checked = []
+    for index, cell in enumerate(section):
+        match = CHECK_CELL.match(cell.source) if cell.cell_type == "code" else None
+        if not match:
+            continue
+        name = match.group(1)
+        checked.append(name)
+        # The committed answer is None, so the stored output is the prompt (tag-checked by nbval).
+        assert "nbval-check-output" in cell.metadata.get("tags", []), name
+        assert output_text(cell).strip() == PROMPT, name
+        hint_cell = section[index + 1]
+        assert hint_cell.source == f"# {name}.hint()\n# {name}.solution()", name
+    assert checked == names
+
+
+def test_no_stored_output_or_cell_source_gives_a_solution_away(notebook_path):
+    notebook = nbformat.read(notebook_path, as_version=4)
+    module = exercise_module(notebook_path)
+    solutions = [getattr(module, n).solution_text for n in vars(module) if re.fullmatch(r"q\d+", n)]
+    for cell in notebook.cells:
+        text = output_text(cell)
+        assert "Solution:" not in text and "Hint:" not in text and "✓ Correct" not in text
+        for solution in solutions:
+            assert solution not in text and solution not in cell.source
+
+
+def test_going_further_sections_are_marked_one_way(notebook_path):
+    notebook = nbformat.read(notebook_path, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown" and re.search(r"^#+ .*Going further", cell.source, re.M):
+            assert re.search(r"^## Going further: \S", cell.source, re.M), cell.source[:80]
+            assert "*Optional. Skip it on a first reading" in cell.source, cell.source[:80]
