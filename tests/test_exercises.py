@@ -142,6 +142,13 @@ def test_generic_wrong_answer_says_wrong_without_the_answer():
     assert "12" not in message
 
 
+def test_a_kernel_with_batch_and_channel_axes_or_as_a_tensor_is_read_as_3x3():
+    shift_right = np.zeros((1, 1, 3, 3))
+    shift_right[0, 0, 1, 0] = 1
+    assert nb01.q1.feedback(shift_right)[0]
+    assert nb01.q1.feedback(torch.from_numpy(shift_right[0, 0]))[0]
+
+
 def test_answer_of_the_wrong_form_says_what_form_is_expected():
     assert "a number" in says(nb00.q1, "24 pixels")
     assert "letters" in says(nb06.q2, 2)

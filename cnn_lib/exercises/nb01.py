@@ -12,9 +12,11 @@ from cnn_lib.ops.kernels import KERNELS, kernel
 
 
 def kernel_3x3(answer: Any) -> np.ndarray:
-    """Read a 3×3 kernel (a nested list or an array)."""
+    """Read a 3×3 kernel (a nested list, an array or a tensor; shape (1, 1, 3, 3) is fine too)."""
+    if hasattr(answer, "detach"):
+        answer = answer.detach().cpu().numpy()
     try:
-        weights = np.asarray(answer, dtype=float)
+        weights = np.squeeze(np.asarray(answer, dtype=float))
     except (TypeError, ValueError) as error:
         raise AnswerFormError("a 3×3 array of numbers") from error
     if weights.shape != (3, 3):
