@@ -33,6 +33,7 @@ def ablation_table(path: str | Path = ABLATION_FILE) -> str:
         f"{ablation['max_seconds']:g} s of training each on `{ablation['dataset']}` at 32×32, "
         f"{ablation['cpu_threads']} CPU thread{'s' if ablation['cpu_threads'] > 1 else ''}; "
         + ("one run per row" if seeds == 1 else f"median of {seeds} runs per row")
+        + _load_note(ablation)
         + ". Held-out real digits are the yardstick (ratio 1, their own confident share).",
         "",
         "| recipe | steps | Fréchet ratio to the floor | confident share | class coverage |",
@@ -47,3 +48,18 @@ def ablation_table(path: str | Path = ABLATION_FILE) -> str:
     real = ablation["rows"][0]["runs"][0]["real_confident_share"]
     lines.append(f"| *held-out real digits* | | *1* | *{real:.0%}* | |")
     return "\n".join(lines)
+
+
+def _load_note(ablation: dict) -> str:
+    """Return ", load average about L" from the runs' recorded 1-minute load, or "" if none."""
+    loads = [
+        run["load_average_1min_before"]
+        for row in ablation["rows"]
+        for run in row["runs"]
+        if run.get("load_average_1min_before") is not None
+    ]
+    return (
+        f", load average about {sorted(loads)[len(loads) // 2]:.1f} (a shared machine)"
+        if loads
+        else ""
+    )
