@@ -55,8 +55,9 @@ WRONG_ANSWERS = [
     (nb00.q3, 11, "add the 1"),
     (nb01.q1, [[0, 0, 0], [0, 0, 1], [0, 0, 0]], "moves left"),
     (nb01.q1, np.eye(3)[[1, 1, 1]] * 0 + np.diag([0, 1, 0]), "identity"),
-    (nb01.q2, 0.7, "sum to 1"),
-    (nb01.q2, -2.8, "only the Laplacian's centre"),
+    (nb01.q2, 0.5, "sum to 1"),
+    (nb01.q2, 0.1, "one of the nine products"),
+    (nb01.q2, 0, "sum to 0"),
     (nb01.q3, 7, "wrong sign"),
     (nb01.q3, nb01._centred, "centred the window"),
     (nb01.q3, nb01._swapped, "swapped"),
@@ -66,8 +67,9 @@ WRONG_ANSWERS = [
     (nb02.q1, 12.5, "kept the fraction"),
     (nb02.q1, 13, "rounded 11.5 up"),
     (nb02.q1, 6, "misprinted /2"),
-    (nb02.q2, 0, "every even input"),
-    (nb02.q2, 2, "Too much"),
+    (nb02.q2, 1, "answer for a 3×3 kernel"),
+    (nb02.q2, 4, "each side"),
+    (nb02.q2, 3, "Too much"),
     (nb02.q3, [(3, 2, 1), (5, 3, 1)], "(5, 3, 1) gives"),
     (nb02.q3, [(3, 2, 1), (4, 2, 1)], "some are missing"),
     (nb02.q4, (12, 3), "d(k − 1) + 1, not d·k"),
@@ -104,9 +106,11 @@ WRONG_ANSWERS = [
     (nb05.q3, 32, "two numbers per channel"),
     (nb05.q3, 128, "buffers"),
     (nb05.q3, 2 * 32 * 14 * 14, "per channel"),
-    (nb05.q4, 0.5, "σ(0)"),
-    (nb05.q4, -0.693, "sign"),
-    (nb05.q4, 0.301, "base 10"),
+    (nb05.q4, 0.127, "if the image were fake"),
+    (nb05.q4, 0.119, "σ(−2)"),
+    (nb05.q4, -2.127, "sign"),
+    (nb05.q4, 0.924, "base 10"),
+    (nb05.q4, 2, "not exactly"),
     (nb05.q5, 33_920, "parameters"),
     (nb05.q5, 28_901_376, "grouped"),
     (nb06.q1, (32, 524_288), "width next to the image"),
@@ -165,6 +169,25 @@ def test_check_hint_and_solution_print(capsys):
 
 
 # The reference answers against PyTorch, the oracle.
+
+
+def test_nb01_q2_is_what_conv2d_gives_on_a_constant_image():
+    from cnn_lib.ops import conv2d
+
+    out = conv2d(np.full((1, 1, 5, 5), 0.5), np.full((1, 1, 3, 3), 0.2))
+    assert np.allclose(out, nb01.q2.expected)
+
+
+def test_nb02_q2_is_the_one_padding_that_halves_every_input_for_a_5x5_kernel():
+    from cnn_lib.arithmetic import conv_output_size
+
+    def halves(p):
+        sizes = [i for i in range(1, 21) if i + 2 * p >= 5]
+        return len(sizes) == 20 and all(
+            conv_output_size(i, 5, 2, p) == math.ceil(i / 2) for i in sizes
+        )
+
+    assert [p for p in range(5) if halves(p)] == [nb02.q2.expected]
 
 
 def test_nb02_q1_matches_torch():
@@ -242,10 +265,15 @@ def test_leaky_relu_tanh_and_sigmoid_values_notebook_05_teaches():
     assert torch.sigmoid(x).tolist() == pytest.approx([0.119, 0.5, 0.881], abs=1e-3)
 
 
-def test_nb05_q4_is_torch_bce_with_logits_of_an_undecided_logit():
+def test_nb05_q4_is_torch_bce_with_logits_of_a_real_image_called_fake():
+    loss = torch.nn.BCEWithLogitsLoss()(torch.tensor([-2.0]), torch.tensor([1.0]))
+    assert math.isclose(loss.item(), nb05.q4.expected, rel_tol=1e-6)
+
+
+def test_bce_of_an_undecided_logit_is_ln_2_as_notebook_05_teaches():
     for target in (0.0, 1.0):
         loss = torch.nn.BCEWithLogitsLoss()(torch.tensor([0.0]), torch.tensor([target]))
-        assert math.isclose(loss.item(), nb05.q4.expected, rel_tol=1e-6)
+        assert math.isclose(loss.item(), math.log(2), rel_tol=1e-6)
 
 
 def test_nb05_q5_matches_model_cost():

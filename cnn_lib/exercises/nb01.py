@@ -67,31 +67,31 @@ q1 = Exercise(
     "left neighbour: conv2d(x[None, None], w[None, None])[0, 0] equals x[1:-1, :-2].",
 )
 
+_value, _weight = 0.5, 0.2
 q2 = Exercise(
     "q2",
-    expected=0,
+    expected=_value * 9 * _weight,
     kind=number,
     mistakes=[
         Mistake(
-            equals(0.7),
-            "A kernel whose weights sum to 1 (a blur) gives back the constant 0.7; these weights "
-            "sum to 0.",
+            equals(_value),
+            "That is what a kernel whose weights sum to 1 (a blur) gives back. These nine weights "
+            "sum to 1.8.",
         ),
         Mistake(
-            equals(0.7 * -4),
-            "You used only the Laplacian's centre weight (−4); all nine weights multiply 0.7, and "
-            "the four +1s cancel it.",
+            equals(_value * _weight),
+            "That is one of the nine products. The output is their sum.",
         ),
         Mistake(
-            lambda answer: abs(answer) < 1e-9 and answer != 0,
-            "That is 0 up to rounding; the exact answer is 0.",
+            equals(0),
+            "Only a kernel whose weights sum to 0 (an edge kernel) gives 0 on a flat image.",
         ),
     ],
     wrong_note="Every window of a constant image holds the same number c. What is Σ c·w",
-    hint_text="Every window of a constant image holds 0.7 in all nine cells, so the output is "
-    "0.7·(sum of the weights).",
-    solution_text="0: every window gives 0.7·Σw = 0.7·0 = 0. Check: "
-    "apply_kernel(np.full((5, 5), 0.7), kernel('Laplacian')) is all zeros (so is Sobel x).",
+    hint_text="Every window of a constant image holds 0.5 in all nine cells, so the output is "
+    "0.5·(sum of the weights).",
+    solution_text="0.9: every window gives 0.5·Σw = 0.5·(9·0.2) = 0.9. Check: "
+    "apply_kernel(np.full((5, 5), 0.5), np.full((3, 3), 0.2)) is 0.9 everywhere.",
 )
 
 _x = step_grid()

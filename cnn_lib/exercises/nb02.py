@@ -46,27 +46,31 @@ q1 = Exercise(
 
 q2 = Exercise(
     "q2",
-    expected=1,
+    expected=2,
     kind=number,
     mistakes=[
         Mistake(
+            equals(1),
+            "With p = 1 a 5×5, stride-2 layer gives ⌊(i − 3)/2⌋ + 1: for i = 8 that is 3, not 4. "
+            "p = 1 is the answer for a 3×3 kernel; this one is wider.",
+        ),
+        Mistake(
+            equals(4),
+            "k − 1 = 4 is the padding a row needs in total; p is added on each side (i + 2p).",
+        ),
+        Mistake(
+            equals(3),
+            "Too much: with p = 3, i = 8 gives ⌊(8 + 6 − 5)/2⌋ + 1 = 5, not 4.",
+        ),
+        Mistake(
             equals(0),
-            "With p = 0 a 3×3, stride-2 layer gives ⌊(i − 3)/2⌋ + 1: for i = 8 that is 3, not 4. "
-            "It loses a pixel on every even input.",
-        ),
-        Mistake(
-            equals(2),
-            "Too much: with p = 2, i = 8 gives ⌊(8 + 4 − 3)/2⌋ + 1 = 5, not 4.",
-        ),
-        Mistake(
-            equals(0.5),
-            "Padding is a whole number of pixels on each side; try p = 0, 1, 2 with conv_output_size.",
+            "With p = 0 the 5×5 kernel drops two pixels on each side: i = 8 gives 2, not 4.",
         ),
     ],
-    hint_text="Try p = 0, 1, 2: all(conv_output_size(i, 3, 2, p) == math.ceil(i / 2) for i in "
-    "range(1, 21)).",
-    solution_text="p = 1: ⌊(i + 2 − 3)/2⌋ + 1 = ⌊(i − 1)/2⌋ + 1 = ⌈i/2⌉ for every i. "
-    "all(conv_output_size(i, 3, 2, 1) == math.ceil(i / 2) for i in range(1, 21)) → True.",
+    hint_text="Try p = 0, 1, 2, 3: all(conv_output_size(i, 5, 2, p) == math.ceil(i / 2) for i in "
+    "range(1, 21)) (i below 5 needs enough padding for the kernel to fit at all).",
+    solution_text="p = 2 = (k − 1)/2: ⌊(i + 4 − 5)/2⌋ + 1 = ⌊(i − 1)/2⌋ + 1 = ⌈i/2⌉ for every i. "
+    "all(conv_output_size(i, 5, 2, 2) == math.ceil(i / 2) for i in range(1, 21)) → True.",
 )
 
 _halving = frozenset(

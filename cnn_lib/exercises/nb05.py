@@ -106,34 +106,48 @@ q3 = Exercise(
     "buffers.",
 )
 
-LN2 = math.log(2)
+_logit = -2.0
+_loss_real = math.log1p(math.exp(-_logit))  # −log σ(x)
+_loss_fake = math.log1p(math.exp(_logit))  # −log(1 − σ(x))
+_sigmoid = 1 / (1 + math.exp(-_logit))
+
+
+def _near(value: float):
+    return lambda answer: math.isclose(answer, value, abs_tol=5e-4)
+
+
 q4 = Exercise(
     "q4",
-    expected=LN2,
+    expected=_loss_real,
     kind=number,
     same=lambda answer, expected: math.isclose(answer, expected, abs_tol=5e-4),
     mistakes=[
         Mistake(
-            equals(0.5),
-            "0.5 is σ(0), the probability D gives. The loss is −log of that probability.",
+            _near(_loss_fake),
+            "That is the loss if the image were fake, −log(1 − σ(x)). It is real: −log σ(x).",
         ),
         Mistake(
-            lambda answer: math.isclose(answer, -LN2, abs_tol=5e-4),
-            "Mind the sign: log 0.5 is negative, and the loss is −log σ(x), which is positive.",
+            _near(_sigmoid),
+            "That is σ(−2), the probability D gives to 'real'. The loss is −log of it.",
         ),
         Mistake(
-            lambda answer: math.isclose(answer, math.log10(2), abs_tol=5e-4),
+            _near(-_loss_real),
+            "Mind the sign: log σ(x) is negative, and the loss is −log σ(x), which is positive.",
+        ),
+        Mistake(
+            _near(math.log10(1 + math.exp(-_logit))),
             "That is log base 10. Losses use the natural logarithm (math.log).",
         ),
         Mistake(
-            equals(0),
-            "A loss of 0 means a certain, right answer (σ = 1). A logit of 0 is undecided.",
+            equals(2),
+            "About |x|, as for any confident wrong answer, but not exactly: −log σ(−2) = "
+            "log(1 + e²).",
         ),
     ],
-    hint_text="σ(0) = 0.5, and binary cross-entropy for target 1 is −log σ(x). Check with "
-    "torch.nn.BCEWithLogitsLoss()(torch.tensor([0.0]), torch.tensor([1.0])).",
-    solution_text="−log σ(0) = −log 0.5 = ln 2 ≈ 0.693, for target 1 and for target 0 alike: an "
-    "undecided D pays ln 2 per image.",
+    hint_text="σ(x) = 1/(1 + e^(−x)), and binary cross-entropy for a real image is −log σ(x). "
+    "Check with torch.nn.BCEWithLogitsLoss()(torch.tensor([-2.0]), torch.tensor([1.0])).",
+    solution_text=f"−log σ(−2) = log(1 + e²) ≈ {_loss_real:.3f}. D called a real image fake "
+    "(σ(−2) ≈ 0.119), and pays about |x| for it.",
 )
 
 _separable_macs = (128 * 9 + 128 * 256) * 28 * 28
