@@ -18,17 +18,8 @@ def free_port() -> int:
 
 
 def train_one_rank(rank: int, world_size: int, port: int, folder: str) -> None:
-    import os
-
-    os.environ.update(
-        MASTER_ADDR="127.0.0.1",
-        MASTER_PORT=str(port),
-        RANK=str(rank),
-        WORLD_SIZE=str(world_size),
-        LOCAL_RANK=str(rank),
-    )
+    join_group(rank, world_size, port)
     from cnn_lib.dcgan.config import TrainConfig
-    from cnn_lib.dcgan.distributed import close_distributed
     from cnn_lib.dcgan.loop import run_training
     from cnn_lib.dcgan.run import DCGANRun
 
@@ -63,18 +54,11 @@ def train_one_rank(rank: int, world_size: int, port: int, folder: str) -> None:
         "loss_d": result.history["loss_d"],
     }
     torch.save(parameters, f"{folder}/rank{rank}.pt")
-    close_distributed(run.context)
+    run.close()
 
 
 def test_two_gloo_ranks_keep_identical_parameters_after_training(tmp_path):
-    # fork, not spawn: the children inherit the imported torch instead of importing it again.
-    mp.start_processes(
-        train_one_rank,
-        args=(2, free_port(), str(tmp_path)),
-        nprocs=2,
-        join=True,
-        start_method="fork",
-    )
+    join_or_fail(2, train_one_rank, str(tmp_path))
     first, second = (torch.load(tmp_path / f"rank{rank}.pt") for rank in range(2))
     assert first["steps"] == second["steps"] == 12
     for name in ("generator", "discriminator"):
@@ -114,7 +98,10 @@ TINY_FAST = dict(
 
 
 def join_or_fail(world_size: int, function, *args, timeout: float = 120.0) -> None:
-    """Run ``function(rank, world_size, port, *args)`` in forked ranks; fail (not hang) on a deadlock."""
+    """Run ``function(rank, world_size, port, *args)`` in forked ranks; fail (not hang) on a deadlock.
+
+    Forked, not spawned: the children inherit the imported torch instead of importing it again.
+    """
     context = mp.start_processes(
         function,
         args=(world_size, free_port(), *args),
@@ -132,6 +119,13 @@ def join_or_fail(world_size: int, function, *args, timeout: float = 120.0) -> No
 
 
 def join_group(rank: int, world_size: int, port: int) -> None:
+    """Set up a forked rank: torchrun's environment, one thread, a traceback if it hangs."""
+    import faulthandler
+
+    # A forked child must not enter the parent's OpenMP thread pool, which it did not inherit.
+    torch.set_num_threads(1)
+    # If this rank hangs, print where (pytest shows it) and exit before join_or_fail gives up.
+    faulthandler.dump_traceback_later(100, exit=True)
     os.environ.update(
         MASTER_ADDR="127.0.0.1",
         MASTER_PORT=str(port),
@@ -262,7 +256,6 @@ def random_streams_of_rank(rank, world_size, port, folder, phase) -> None:
     """Phase "train": train 4 steps; phase "resume": only load the checkpoint. Save the streams."""
     join_group(rank, world_size, port)
     from cnn_lib.dcgan.config import TrainConfig
-    from cnn_lib.dcgan.distributed import close_distributed
     from cnn_lib.dcgan.loop import run_training
     from cnn_lib.dcgan.run import DCGANRun
 
@@ -274,7 +267,7 @@ def random_streams_of_rank(rank, world_size, port, folder, phase) -> None:
         run_training(run, progress=False)
     streams = {"noise": run.noise_random.get_state(), "augment": run.augment_random.get_state()}
     torch.save(streams, f"{folder}/{phase}{rank}.pt")
-    close_distributed(run.context)
+    run.close()
 
 
 @pytest.mark.slow

@@ -18,7 +18,7 @@ from tqdm.auto import tqdm
 
 from cnn_lib.dcgan.config import TrainConfig
 from cnn_lib.dcgan.data import TensorImages, epoch_order
-from cnn_lib.dcgan.distributed import agree_on_largest, close_distributed
+from cnn_lib.dcgan.distributed import agree_on_largest
 from cnn_lib.dcgan.models import Discriminator, Generator
 from cnn_lib.dcgan.run import STATISTICS, DCGANRun
 from cnn_lib.dcgan.sampling import save_grid_png
@@ -340,9 +340,13 @@ def train_dcgan(
     """
     run = DCGANRun(config, log, step)
     try:
-        return run_training(run, progress)
-    finally:
-        close_distributed(run.context)
+        result = run_training(run, progress)
+    except TrainingDiverged:
+        run.close()
+        raise
+    # Any other error ends the process, torchrun's group with it.
+    run.close()
+    return result
 
 
 def run_training(run: DCGANRun, progress: bool = True) -> TrainResult:

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import copy
+import gc
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -17,6 +18,7 @@ from cnn_lib.dcgan.config import RUNTIME_FIELDS, TrainConfig
 from cnn_lib.dcgan.data import FolderImages, TensorImages, load_training_images
 from cnn_lib.dcgan.distributed import (
     any_rank,
+    close_distributed,
     gather_to_all,
     gradients_kept_local,
     init_distributed,
@@ -285,6 +287,19 @@ class DCGANRun:
         base = (self.config.seed * 1_000_003 + rank) * 1_000_003 + self.step
         self.noise_random.manual_seed(2 * base + 1)
         self.augment_random.manual_seed(2 * base + 2)
+
+    def close(self) -> None:
+        """Let go of the DDP wrappers, then leave the process group (a lone process: nothing).
+
+        A DDP wrapper freed after its process group is gone can block forever (seen on gloo),
+        so the wrappers go first. The plain models stay usable.
+        """
+        if not self.context.enabled:
+            return
+        self.generator = self.discriminator = None
+        self.eager_models = ()
+        gc.collect()
+        close_distributed(self.context)
 
     def save(self) -> Path | None:
         """Write the checkpoint atomically (rank 0 writes; every rank must call it); return its path."""
