@@ -273,13 +273,16 @@ def test_resume_without_a_checkpoint_says_so(tmp_path):
 
 
 def test_ctrl_c_saves_a_checkpoint_and_stops_cleanly(tmp_path, monkeypatch):
+    before = signal.getsignal(
+        signal.SIGINT
+    )  # SIG_IGN where the runner was started in the background
     interrupt_at(5, monkeypatch)
     messages = []
     result = train_dcgan(tiny_config(tmp_path, max_steps=1000), progress=False, log=messages.append)
     assert result.stopped == "interrupted" and result.steps == 5
     assert load_checkpoint(tmp_path / "checkpoint.pt")["step"] == 5
     assert any("--resume" in message for message in messages)
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert signal.getsignal(signal.SIGINT) is before  # the previous handler is back
 
 
 def test_a_nan_loss_stops_training_and_keeps_the_last_good_checkpoint(tmp_path, monkeypatch):
