@@ -17,8 +17,9 @@ notebook                         modules
                                  ``draw/pooling.py``, ``widgets/pooling.py``
 04 Transposed convolution        ``ops/transposed.py``, ``ops/deconvolution.py``,
                                  ``draw/transposed.py``, ``widgets/transposed.py``
-05 A whole CNN                   ``models.py``, ``data.py``, ``training.py``, ``layer_cost.py``,
-                                 ``draw/feature_maps.py``, ``widgets/feature_maps.py``
+05 A whole CNN                   ``classifier/`` (``data.py``, ``model.py``, ``train.py``),
+                                 ``layer_cost.py``, ``draw/feature_maps.py``,
+                                 ``widgets/feature_maps.py``
 06 DCGAN                         ``dcgan/`` (models, recipes, training, checkpoints, metrics,
                                  CLI)
 ===============================  ==============================================================
@@ -31,6 +32,8 @@ The layers, bottom to top (imports point down only; ``make lint`` checks it with
 - ``draw/`` — ``draw_*``: SVG strings and PNG bytes; ``plots.py`` and ``figures.py`` —
   ``plot_*``: matplotlib Figures (plots of data; the course figures, ``python -m cnn_lib.figures``)
 - ``widgets/`` — the explorers: controls and wiring over ``draw`` and ``ops``, nothing else
+- ``classifier/`` (notebook 05's CNN, in PyTorch) sits beside ``draw``; ``dcgan/`` sits on top and
+  scores its digits with that classifier
 - beside them: ``device.py`` (device, CPU threads), ``data.py`` (the photo and the digits),
   ``notebook.py``
 

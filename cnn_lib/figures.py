@@ -239,8 +239,8 @@ def plot_cnn_architecture(image_size: int = 16, channels: tuple[int, int] = (16,
     input → conv → pool → conv → pool → fully connected → output; each stack's
     squares have the side of its feature maps and one sheet per 4 channels.
     """
+    from cnn_lib.classifier.model import DigitsCNN
     from cnn_lib.layer_cost import model_cost
-    from cnn_lib.models import DigitsCNN
 
     costs = model_cost(DigitsCNN(image_size, channels), (1, image_size, image_size))
     shapes = {row.name.split(":")[0].removeprefix("layers."): row.output_shape for row in costs}

@@ -12,6 +12,7 @@ import pytest
 import torch
 from PIL import Image
 
+from cnn_lib.classifier.data import DIGIT_SIZES, digit_split
 from cnn_lib.data import load_mnist, read_idx_labels
 from cnn_lib.dcgan.data import (
     CHANNELS,
@@ -24,7 +25,6 @@ from cnn_lib.dcgan.data import (
     read_cifar10_images,
     read_idx_images,
 )
-from cnn_lib.training import DIGIT_SIZES, digit_split
 
 
 def write_idx(path, array: np.ndarray, compress: bool = False) -> None:
@@ -85,9 +85,9 @@ def first_batch(data, batch_size=4):
 
 
 def test_digits_are_the_classifier_training_split_scaled_to_minus_one_to_one():
-    from cnn_lib.training import digits_split
+    from cnn_lib.classifier.data import digit_split
 
-    split = digits_split(image_size=8)
+    split = digit_split(image_size=8)
     data = load_training_images("digits", 32)
     assert len(data) == len(split.train_images) and len(data) + len(split.test_images) == 1797
     batch = first_batch(data, 64)
@@ -96,12 +96,12 @@ def test_digits_are_the_classifier_training_split_scaled_to_minus_one_to_one():
 
 
 def test_digits_at_eight_pixels_are_the_split_images_exactly():
-    from cnn_lib.training import digits_split
+    from cnn_lib.classifier.data import digit_split
 
     data = load_training_images("digits", 16)
     assert data.images.shape[-1] == 16
-    eight = TensorImages(digits_split(image_size=8).train_images * 2 - 1)
-    expected = (digits_split(image_size=8).train_images * 255).round()
+    eight = TensorImages(digit_split(image_size=8).train_images * 2 - 1)
+    expected = (digit_split(image_size=8).train_images * 255).round()
     assert torch.allclose(eight.images.float(), expected, atol=1)
 
 

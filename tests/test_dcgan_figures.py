@@ -7,6 +7,7 @@ import torch
 from matplotlib.figure import Figure
 from PIL import Image
 
+from cnn_lib.classifier.model import DigitsCNN
 from cnn_lib.dcgan.figures import (
     digit_arithmetic,
     latents_by_class,
@@ -17,7 +18,6 @@ from cnn_lib.dcgan.figures import (
     snapshot_animation_gif,
 )
 from cnn_lib.dcgan.models import Generator, ModelConfig
-from cnn_lib.models import DigitsCNN
 
 TINY = ModelConfig(image_size=16, latent_dim=8, generator_width=4, discriminator_width=4)
 

@@ -241,8 +241,8 @@ def test_nb04_q4_best_noise_to_signal_is_the_answer():
 
 
 def test_nb05_parameter_counts_match_torch():
+    from cnn_lib.classifier.model import DigitsCNN
     from cnn_lib.layer_cost import count_parameters
-    from cnn_lib.models import DigitsCNN
 
     assert count_parameters(DigitsCNN(image_size=28, kernel_size=5)) == nb05.q1.expected
     assert count_parameters(torch.nn.BatchNorm2d(32)) == nb05.q3.expected

@@ -78,8 +78,8 @@ def test_transposed_example_matches_torch_conv_transpose2d():
 def test_architecture_figure_draws_each_stack_to_scale():
     from matplotlib.patches import Rectangle
 
+    from cnn_lib.classifier.model import DigitsCNN
     from cnn_lib.layer_cost import model_cost
-    from cnn_lib.models import DigitsCNN
 
     figure = figures.plot_cnn_architecture(image_size=16)
     squares = {

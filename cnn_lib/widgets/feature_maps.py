@@ -12,11 +12,11 @@ from typing import Any
 import ipywidgets as widgets
 import torch
 
+from cnn_lib.classifier.model import DigitsCNN, layer_outputs
 from cnn_lib.device import torch_threads
 from cnn_lib.draw.base import check_html, formula_html
 from cnn_lib.draw.feature_maps import digit_png, feature_maps_png
 from cnn_lib.layer_cost import model_cost
-from cnn_lib.models import DigitsCNN, layer_outputs
 from cnn_lib.widgets import register
 from cnn_lib.widgets.base import ChoiceControl, Explorer, IntControl
 
@@ -37,7 +37,7 @@ def spatial_layers(model: DigitsCNN) -> list[str]:
 class FeatureMapExplorer(Explorer):
     """A slider over the test digits and a dropdown of layers: the digit, its prediction, and every map.
 
-    ``model`` is a (trained) :class:`~cnn_lib.models.DigitsCNN`; ``images`` and
+    ``model`` is a (trained) :class:`~cnn_lib.classifier.model.DigitsCNN`; ``images`` and
     ``labels`` the test digits, shape (N, 1, H, W) in [0, 1]. Without them it uses
     an untrained network and the held-out digits (what the benchmark builds).
     """
@@ -51,9 +51,9 @@ class FeatureMapExplorer(Explorer):
             torch.manual_seed(0)
             model = DigitsCNN(image_size=16)
         if images is None:
-            from cnn_lib.training import digits_split
+            from cnn_lib.classifier.data import digit_split
 
-            images, labels = digits_split(model.image_size).test
+            images, labels = digit_split("digits", model.image_size).test
         if labels is not None and len(labels) != len(images):
             raise ValueError(
                 f"give one label per image: {len(images)} images, {len(labels)} labels."

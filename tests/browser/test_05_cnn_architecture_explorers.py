@@ -7,8 +7,8 @@ import re
 import pytest
 import torch
 
-from cnn_lib.models import DigitsCNN
-from cnn_lib.training import digit_split
+from cnn_lib.classifier.data import digit_split
+from cnn_lib.classifier.model import DigitsCNN
 
 NOTEBOOK = "notebooks/05_cnn_architecture.ipynb"
 EXPLORER = "feature-maps"

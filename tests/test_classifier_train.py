@@ -4,21 +4,20 @@ import numpy as np
 import pytest
 import torch
 from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
 
-from cnn_lib.device import torch_threads
-from cnn_lib.models import DigitsCNN
-from cnn_lib.training import (
+from cnn_lib.classifier.data import digit_split
+from cnn_lib.classifier.model import DigitsCNN
+from cnn_lib.classifier.train import (
     accuracy,
     confusion_matrix,
-    digit_split,
-    digits_loaders,
-    digits_split,
     evaluate,
     predict,
     predict_proba,
     train_classifier,
     train_digits_classifier,
 )
+from cnn_lib.device import torch_threads
 
 
 @pytest.fixture(scope="module")
@@ -27,33 +26,26 @@ def trained():
     return train_digits_classifier(image_size=16, epochs=15)
 
 
-def test_digits_split_is_stratified_fixed_and_in_unit_range():
-    split = digits_split()
+def test_digit_split_of_digits_is_stratified_fixed_and_in_unit_range():
+    split = digit_split()
     assert split.train_images.shape == (1437, 1, 8, 8)
     assert split.test_images.shape == (360, 1, 8, 8)
     assert split.train_images.dtype == torch.float32
     assert 0 <= split.train_images.min() and split.train_images.max() <= 1
     counts = torch.bincount(split.test_labels, minlength=10)
     assert counts.min() >= 35 and counts.max() <= 37  # each digit ~10% of the test set
-    assert torch.equal(digits_split().test_labels, split.test_labels)
+    assert torch.equal(digit_split().test_labels, split.test_labels)
 
 
-def test_digits_split_upsamples_to_the_image_size():
-    split = digits_split(image_size=32)
+def test_digit_split_of_digits_upsamples_to_the_image_size():
+    split = digit_split(image_size=32)
     assert split.test_images.shape == (360, 1, 32, 32)
-    assert torch.equal(split.test_labels, digits_split().test_labels)
+    assert torch.equal(split.test_labels, digit_split().test_labels)
 
 
-def test_digits_split_rejects_a_test_fraction_outside_zero_one():
+def test_digit_split_of_digits_rejects_a_test_fraction_outside_zero_one():
     with pytest.raises(ValueError, match="test_fraction"):
-        digits_split(test_fraction=1.5)
-
-
-def test_digits_split_is_the_general_digit_split_of_digits():
-    old, new = digits_split(16), digit_split("digits", 16)
-    assert new.dataset == "digits"
-    for name in ["train_images", "train_labels", "test_images", "test_labels"]:
-        assert torch.equal(getattr(old, name), getattr(new, name))
+        digit_split(test_fraction=1.5)
 
 
 def test_mnist5k_split_is_stratified_fixed_and_native_28_pixels():
@@ -78,13 +70,6 @@ def test_mnist5k_split_at_32_is_the_native_split_framed_with_background():
 def test_digit_split_rejects_a_dataset_without_digit_labels():
     with pytest.raises(ValueError, match="dataset must be one of digits, mnist5k, mnist"):
         digit_split("cifar10")
-
-
-def test_digits_loaders_cover_the_split_in_batches():
-    train, test = digits_loaders(batch_size=100)
-    assert sum(len(y) for _, y in train) == 1437
-    images, labels = next(iter(test))
-    assert images.shape == (100, 1, 8, 8) and labels.dtype == torch.int64
 
 
 @pytest.mark.slow  # trains a classifier
@@ -115,13 +100,14 @@ def test_history_has_one_entry_per_epoch_and_loss_falls(trained):
 
 
 def test_train_classifier_accepts_a_dataloader_and_is_reproducible():
-    train, _ = digits_loaders(batch_size=64)
+    split = digit_split()
+    train = DataLoader(TensorDataset(*split.train), 64, shuffle=True)
     losses = []
     for _ in range(2):
         torch.manual_seed(1)
         model = DigitsCNN()
         losses.append(
-            train_classifier(model, digits_split().train, epochs=1, progress=False)["train_loss"]
+            train_classifier(model, digit_split().train, epochs=1, progress=False)["train_loss"]
         )
     assert losses[0] == losses[1]
     history = train_classifier(DigitsCNN(), train, epochs=1, progress=False)
@@ -130,7 +116,7 @@ def test_train_classifier_accepts_a_dataloader_and_is_reproducible():
 
 def test_train_classifier_restores_the_thread_count():
     before = torch.get_num_threads()
-    split = digits_split()
+    split = digit_split()
     train_classifier(
         DigitsCNN(), (split.test_images[:64], split.test_labels[:64]), 1, progress=False
     )
@@ -144,14 +130,14 @@ def test_train_classifier_restores_the_thread_count():
     "kwargs, word", [({"epochs": 0}, "epochs"), ({"lr": 0.0}, "lr"), ({"device": "tpu"}, "device")]
 )
 def test_train_classifier_rejects_bad_arguments(kwargs, word):
-    split = digits_split()
+    split = digit_split()
     options = {"epochs": 1, "progress": False} | kwargs
     with pytest.raises(ValueError, match=word):
         train_classifier(DigitsCNN(), split.test, **options)
 
 
 def test_train_classifier_rejects_mismatched_images_and_labels():
-    split = digits_split()
+    split = digit_split()
     with pytest.raises(ValueError, match="labels"):
         train_classifier(DigitsCNN(), (split.test_images, split.test_labels[:5]), 1, progress=False)
 
@@ -159,7 +145,7 @@ def test_train_classifier_rejects_mismatched_images_and_labels():
 def test_evaluate_matches_a_hand_computed_loss_and_accuracy():
     torch.manual_seed(0)
     model = DigitsCNN()
-    images, labels = digits_split().test
+    images, labels = digit_split().test
     logits = model.eval()(images).detach()
     scores = evaluate(model, (images, labels), batch_size=50)
     assert scores["loss"] == pytest.approx(

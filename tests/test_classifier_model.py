@@ -4,11 +4,11 @@ import pytest
 import torch
 from torch import nn
 
-from cnn_lib.layer_cost import cost_table, count_parameters, model_cost
-from cnn_lib.models import (
+from cnn_lib.classifier.model import (
     DigitsCNN,
     layer_outputs,
 )
+from cnn_lib.layer_cost import cost_table, count_parameters, model_cost
 
 CONFIGURATIONS = [
     {"image_size": 8},

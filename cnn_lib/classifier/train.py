@@ -1,4 +1,4 @@
-"""Training and evaluating a classifier: digit splits, the loop, accuracy, predictions, confusion.
+"""Training and evaluating the classifier: the loop, accuracy, predictions, confusion.
 
 Images are float32 tensors of shape (N, 1, H, W) with values in [0, 1]; labels are
 int64 class numbers. Every function that takes data accepts either a DataLoader or
@@ -7,7 +7,6 @@ an ``(images, labels)`` pair of tensors.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -16,109 +15,11 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from cnn_lib.data import (
-    MNIST_SIZE,
-    frame_digits,
-    load_digits,
-    load_mnist,
-    load_mnist5k,
-    resize_images,
-)
+from cnn_lib.classifier.data import digit_split
+from cnn_lib.classifier.model import DigitsCNN
 from cnn_lib.device import pick_device, torch_threads
 
-DIGITS_TEST_FRACTION = 0.2  # 360 of the 1,797 digits (1,000 of mnist5k's 5,000) are held out
-DIGITS_SPLIT_SEED = 0  # fixed, so every notebook and test sees the same held-out digits
-# The labelled digit data sets and their native sizes (what image_size=None gives).
-DIGIT_SIZES = {"digits": 8, "mnist5k": MNIST_SIZE, "mnist": MNIST_SIZE}
-
 Data = DataLoader | tuple[torch.Tensor, torch.Tensor]
-
-
-@dataclass
-class DigitsSplit:
-    """Labelled digits as tensors: a train/test split, images (N, 1, H, W) in [0, 1], int64 labels."""
-
-    train_images: torch.Tensor
-    train_labels: torch.Tensor
-    test_images: torch.Tensor
-    test_labels: torch.Tensor
-    dataset: str = "digits"
-
-    @property
-    def train(self) -> tuple[torch.Tensor, torch.Tensor]:
-        """Return ``(train_images, train_labels)``."""
-        return self.train_images, self.train_labels
-
-    @property
-    def test(self) -> tuple[torch.Tensor, torch.Tensor]:
-        """Return ``(test_images, test_labels)``."""
-        return self.test_images, self.test_labels
-
-
-def digit_split(
-    dataset: str = "digits",
-    image_size: int | None = None,
-    test_fraction: float = DIGITS_TEST_FRACTION,
-    seed: int = DIGITS_SPLIT_SEED,
-    root: str | Path = "data",
-    download: bool = True,
-) -> DigitsSplit:
-    """Return a labelled digit data set split into train and test, images at ``image_size``.
-
-    ``digits`` (8×8) and ``mnist5k`` (28×28) are split at random with each class in the
-    same share (``test_fraction``, ``seed``); ``mnist`` keeps its published split (60,000
-    train, 10,000 t10k), read from ``root`` (downloaded by torchvision when missing).
-    ``image_size=None`` keeps the native size. Digits are enlarged by bilinear interpolation;
-    MNIST digits are framed as LeNet read them (:func:`cnn_lib.data.frame_digits`).
-    """
-    from sklearn.model_selection import train_test_split
-
-    if dataset not in DIGIT_SIZES:
-        raise ValueError(
-            f"dataset must be one of {', '.join(DIGIT_SIZES)} (labelled digits), got {dataset!r}."
-        )
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction!r}.")
-    size = DIGIT_SIZES[dataset] if image_size is None else image_size
-    as_images = lambda a: torch.from_numpy(np.ascontiguousarray(a))[:, None]  # noqa: E731
-    if dataset == "mnist":
-        (train_x, train_y), (test_x, test_y) = (
-            load_mnist(part, root, download) for part in ("train", "test")
-        )
-        train_x, test_x = (frame_digits(x / np.float32(255), size) for x in (train_x, test_x))
-    else:
-        images, labels = load_digits() if dataset == "digits" else load_mnist5k()
-        images = resize_images(images, size) if dataset == "digits" else frame_digits(images, size)
-        train_x, test_x, train_y, test_y = train_test_split(
-            images, labels, test_size=test_fraction, random_state=seed, stratify=labels
-        )
-    return DigitsSplit(
-        as_images(train_x),
-        torch.from_numpy(train_y),
-        as_images(test_x),
-        torch.from_numpy(test_y),
-        dataset,
-    )
-
-
-def digits_split(
-    image_size: int = 8,
-    test_fraction: float = DIGITS_TEST_FRACTION,
-    seed: int = DIGITS_SPLIT_SEED,
-) -> DigitsSplit:
-    """Return the scikit-learn digits split into train and test, each class in the same share."""
-    return digit_split("digits", image_size, test_fraction, seed)
-
-
-def digits_loaders(
-    image_size: int = 8, batch_size: int = 64, seed: int = DIGITS_SPLIT_SEED
-) -> tuple[DataLoader, DataLoader]:
-    """Return (train, test) DataLoaders over :func:`digits_split`; the train loader shuffles."""
-    split = digits_split(image_size, seed=seed)
-    generator = torch.Generator().manual_seed(seed)
-    train = DataLoader(TensorDataset(*split.train), batch_size, shuffle=True, generator=generator)
-    test = DataLoader(TensorDataset(*split.test), batch_size)
-    return train, test
 
 
 def _as_loader(data: Data, batch_size: int, shuffle: bool = False, seed: int = 0) -> DataLoader:
@@ -295,12 +196,10 @@ def train_digits_classifier(
 ):
     """Return ``(model, history, split)``: a DigitsCNN trained on ``dataset``'s training split.
 
-    ``dataset`` is one of :data:`DIGIT_SIZES` (see :func:`digit_split`). The model takes
+    ``dataset`` is one of :data:`~cnn_lib.classifier.data.DIGIT_SIZES` (see :func:`~cnn_lib.classifier.data.digit_split`). The model takes
     images in [0, 1] of size ``image_size``; the history includes test accuracy on the
     held-out split.
     """
-    from cnn_lib.models import DigitsCNN
-
     torch.manual_seed(seed)
     split = digit_split(dataset, image_size, root=root)
     model = DigitsCNN(image_size=image_size, **model_options)
