@@ -108,8 +108,9 @@ def _conv_cost(module, shape) -> LayerCost:
     name = f"Conv2d({module.in_channels}→{module.out_channels}, k={kh}"
     name += f", groups={module.groups})" if module.groups > 1 else ")"
     size = "same: o = i" if module.padding == "same" else _conv_size_formula(module, h)
-    formula = _weights_formula(module.out_channels, module.in_channels // module.groups, kh, kw)
-    formula += f" + {module.out_channels}" if module.bias is not None else ""
+    formula = _weights_formula(
+        module, module.out_channels, module.in_channels // module.groups, kh, kw
+    )
     return LayerCost(
         name,
         out,
@@ -131,8 +132,9 @@ def _conv_size_formula(module, h: int) -> str:
     return substituted_formula("conv", h, k, s, p, d)
 
 
-def _weights_formula(first: int, second: int, kh: int, kw: int) -> str:
-    return f"{first}·({second}·{kh}·{kw})"
+def _weights_formula(module, first: int, second: int, kh: int, kw: int) -> str:
+    bias = f" + {module.out_channels}" if module.bias is not None else ""
+    return f"{first}·({second}·{kh}·{kw}){bias}"
 
 
 def _transposed_cost(module, shape) -> LayerCost:
@@ -146,8 +148,7 @@ def _transposed_cost(module, shape) -> LayerCost:
     parameters = module.in_channels * taps + (module.out_channels if module.bias is not None else 0)
     name = f"ConvTranspose2d({module.in_channels}→{module.out_channels}, k={k[0]})"
     size = substituted_formula("transposed", h, k[0], s[0], p[0], d[0], op[0])
-    formula = _weights_formula(module.in_channels, module.out_channels // module.groups, *k)
-    formula += f" + {module.out_channels}" if module.bias is not None else ""
+    formula = _weights_formula(module, module.in_channels, module.out_channels // module.groups, *k)
     return LayerCost(
         name,
         out,

@@ -33,6 +33,7 @@ def trained(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_train_writes_checkpoint_metrics_and_pngs(trained):
     assert (trained / "checkpoint.pt").is_file() and list(trained.glob("samples_step*.png"))
 
@@ -116,6 +117,7 @@ def test_out_of_gpu_memory_is_one_sentence_naming_the_batch_size(monkeypatch, ca
     assert "smaller --batch-size (for example 256)" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_ctrl_c_in_a_real_training_process_saves_and_exits_cleanly(tmp_path):
     command = [
         sys.executable,

@@ -9,6 +9,7 @@ import torch
 import torch.multiprocessing as mp
 
 from cnn_lib.dcgan.distributed import DistributedContext, init_distributed, wrap_model
+from tests.dcgan_tiny import tiny_config
 
 
 def free_port() -> int:
@@ -19,22 +20,10 @@ def free_port() -> int:
 
 def train_one_rank(rank: int, world_size: int, port: int, folder: str) -> None:
     join_group(rank, world_size, port)
-    from cnn_lib.dcgan.config import TrainConfig
     from cnn_lib.dcgan.loop import run_training
     from cnn_lib.dcgan.run import DCGANRun
 
-    config = TrainConfig.from_recipe(
-        "fast",
-        out=folder,
-        image_size=16,
-        latent_dim=8,
-        generator_width=4,
-        discriminator_width=4,
-        batch_size=16,
-        max_steps=12,
-        threads=1,
-        device="cpu",
-    )
+    config = tiny_config(folder, device="cpu", batch_size=16, max_steps=12)
     run = DCGANRun(config, log=lambda *args: None)
     from torch.distributed.algorithms.ddp_comm_hooks.default_hooks import allreduce_hook
 
@@ -86,17 +75,6 @@ def test_only_rank_zero_is_main(rank, main):
     assert DistributedContext(rank, 2, rank).is_main is main
 
 
-TINY_FAST = dict(
-    image_size=16,
-    latent_dim=8,
-    generator_width=4,
-    discriminator_width=4,
-    batch_size=16,
-    threads=1,
-    device="cpu",
-)
-
-
 def join_or_fail(world_size: int, function, *args, timeout: float = 120.0) -> None:
     """Run ``function(rank, world_size, port, *args)`` in forked ranks; fail (not hang) on a deadlock.
 
@@ -140,11 +118,10 @@ def train_rank_with(rank, world_size, port, folder, options, prepare) -> None:
     join_group(rank, world_size, port)
     import torch.distributed as dist
 
-    from cnn_lib.dcgan.config import TrainConfig
     from cnn_lib.dcgan.loop import TrainingDiverged, train_dcgan
 
     prepare(rank)
-    config = TrainConfig.from_recipe("fast", out=folder, **{**TINY_FAST, **options})
+    config = tiny_config(folder, **{"device": "cpu", "batch_size": 16, **options})
     messages = []
     try:
         result = train_dcgan(config, progress=False, log=messages.append)
@@ -255,13 +232,10 @@ def test_ranks_with_skewed_clocks_decay_the_learning_rate_alike_and_stay_in_sync
 def random_streams_of_rank(rank, world_size, port, folder, phase) -> None:
     """Phase "train": train 4 steps; phase "resume": only load the checkpoint. Save the streams."""
     join_group(rank, world_size, port)
-    from cnn_lib.dcgan.config import TrainConfig
     from cnn_lib.dcgan.loop import run_training
     from cnn_lib.dcgan.run import DCGANRun
 
-    config = TrainConfig.from_recipe(
-        "fast", out=folder, max_steps=4, resume=phase == "resume", **TINY_FAST
-    )
+    config = tiny_config(folder, device="cpu", batch_size=16, max_steps=4, resume=phase == "resume")
     run = DCGANRun(config, log=lambda *args: None)
     if phase == "train":
         run_training(run, progress=False)

@@ -17,7 +17,6 @@ from cnn_lib.dcgan.loop import TrainingDiverged, run_training, train_dcgan
 from cnn_lib.dcgan.models import (
     Discriminator,
     Generator,
-    ModelConfig,
     sample_latent_and_clusters,
     sample_noise,
 )
@@ -29,23 +28,14 @@ from cnn_lib.dcgan.step import (
     train_step,
     update_ema,
 )
-
-TINY_MODEL = ModelConfig(image_size=16, latent_dim=8, generator_width=4, discriminator_width=4)
+from tests.dcgan_tiny import TINY_MODEL
+from tests.dcgan_tiny import tiny_config as tiny_cpu_config
 
 
 def tiny_config(out, **options) -> TrainConfig:
-    settings = dict(
-        out=str(out),
-        image_size=16,
-        latent_dim=8,
-        generator_width=4,
-        discriminator_width=4,
-        batch_size=64,
-        threads=1,
-        lr_generator=1e-3,
-        lr_discriminator=1e-3,
-    )
-    return TrainConfig.from_recipe("fast", **{**settings, **options})
+    """The tiny run with a batch of 64 and learning rates of 1e-3, which these tests were written for."""
+    settings = {"batch_size": 64, "lr_generator": 1e-3, "lr_discriminator": 1e-3}
+    return tiny_cpu_config(out, **{**settings, **options})
 
 
 def tiny_step(precision: Precision) -> dict[str, torch.Tensor]:

@@ -1,0 +1,25 @@
+"""The tiny DCGAN that the training tests run: 16×16 images, four channels a layer, one CPU thread.
+
+A step takes milliseconds, so a test can train, resume or fork ranks in a second or two.
+The device stays the recipe's (``auto``), so on a GPU machine the training tests exercise it;
+the multi-process tests pass ``device="cpu"`` (gloo).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from cnn_lib.dcgan.config import TrainConfig
+from cnn_lib.dcgan.models import ModelConfig
+
+TINY_MODEL = ModelConfig(image_size=16, latent_dim=8, generator_width=4, discriminator_width=4)
+TINY_SIZES = {
+    key: asdict(TINY_MODEL)[key]
+    for key in ("image_size", "latent_dim", "generator_width", "discriminator_width")
+}
+
+
+def tiny_config(out, **options) -> TrainConfig:
+    """Return the ``fast`` recipe at :data:`TINY_MODEL`'s size, one CPU thread, writing to ``out``."""
+    settings = {**TINY_SIZES, "threads": 1}
+    return TrainConfig.from_recipe("fast", out=str(out), **{**settings, **options})
