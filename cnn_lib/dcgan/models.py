@@ -178,12 +178,21 @@ def sample_latent(
 
 
 def sample_latent_and_clusters(
-    count: int, config: ModelConfig, generator: torch.Generator | None = None, device="cpu"
+    count: int,
+    config: ModelConfig,
+    generator: torch.Generator | None = None,
+    device="cpu",
+    centres: torch.Tensor | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Return :func:`sample_latent`'s noise and, shape (count,), the cluster each row came from."""
-    noise = sample_noise(count, config.latent_dim, generator)
-    cluster = torch.zeros(count, dtype=torch.long)
-    if config.latent_clusters > 1:
-        cluster = torch.randint(config.latent_clusters, (count,), generator=generator)
-        noise += latent_centres(config)[cluster].view(count, config.latent_dim, 1, 1)
-    return noise.to(device), cluster.to(device)
+    """Return :func:`sample_latent`'s noise and, shape (count,), the cluster each row came from.
+
+    Both are drawn on ``device``, where ``generator`` (if given) must live: a training step on a
+    GPU draws there, without a copy from the CPU. ``centres`` (:func:`latent_centres` already on
+    ``device``) spares recomputing them at every step.
+    """
+    noise = sample_noise(count, config.latent_dim, generator, device)
+    if config.latent_clusters == 1:
+        return noise, torch.zeros(count, dtype=torch.long, device=device)
+    clusters = torch.randint(config.latent_clusters, (count,), generator=generator, device=device)
+    centres = latent_centres(config).to(device) if centres is None else centres
+    return noise + centres[clusters].view(count, config.latent_dim, 1, 1), clusters

@@ -30,7 +30,7 @@ from cnn_lib.dcgan.models import (
     Generator,
     latent_centres,
     sample_latent,
-    sample_noise,
+    sample_latent_and_clusters,
 )
 from cnn_lib.dcgan.step import (
     StepFunction,
@@ -335,18 +335,10 @@ class DCGANRun:
         return self._after_step(stats)
 
     def draw_latent(self, count: int) -> tuple[torch.Tensor, torch.Tensor]:
-        """Return G's noise and each row's cluster, drawn on the device (no copy from the CPU).
-
-        The same draws as :func:`~cnn_lib.dcgan.models.sample_latent_and_clusters` on the CPU.
-        """
-        config = self.model_config
-        noise = sample_noise(count, config.latent_dim, self.noise_random, self.device)
-        if config.latent_clusters == 1:
-            return noise, torch.zeros(count, dtype=torch.long, device=self.device)
-        clusters = torch.randint(
-            config.latent_clusters, (count,), generator=self.noise_random, device=self.device
+        """Return G's noise and each row's cluster, drawn on the device (no copy from the CPU)."""
+        return sample_latent_and_clusters(
+            count, self.model_config, self.noise_random, self.device, self.latent_centres
         )
-        return noise + self.latent_centres[clusters].view(count, -1, 1, 1), clusters
 
     def _train_step(
         self,
