@@ -35,7 +35,8 @@ The layers, bottom to top (imports point down only; ``make lint`` checks it with
 - ``classifier/`` (notebook 05's CNN, in PyTorch) sits beside ``draw``; ``dcgan/`` sits on top and
   scores its digits with that classifier
 - beside them: ``device.py`` (device, CPU threads), ``data.py`` (the photo and the digits),
-  ``notebook.py``
+  ``notebook.py``, and ``exercises/`` (``nb00.py`` … ``nb06.py``: each notebook's exercise
+  checks, with a hint and a solution on request)
 
 Importing it has no side effects (no downloads, no printing, no style change).
 Notebooks call :func:`setup_notebook` once, in their standard setup cell.
