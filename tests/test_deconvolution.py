@@ -125,3 +125,14 @@ def test_notebook_psnr_ranking_transposed_worst_least_squares_best(photo_case):
 def test_exact_inverse_with_noise_is_worse_than_the_blurred_image(photo_case):
     image, kernel, _, noisy = photo_case
     assert round(psnr(exact_inverse(noisy, kernel), image), 1) == -9.9
+
+
+def test_no_wiener_regulariser_gains_much_more_than_two_db_on_the_notebook_photo(photo_case):
+    # Notebook 04: "no λ gains much more (about 2 dB at best)".
+    image, kernel, _, noisy = photo_case
+    baseline = psnr(noisy, image)
+    gains = [
+        psnr(wiener_deconvolve(noisy, kernel, noise_to_signal=lam), image) - baseline
+        for lam in np.geomspace(1e-3, 1.0, 31)
+    ]
+    assert 1.8 < max(gains) < 2.2

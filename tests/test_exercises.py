@@ -55,6 +55,8 @@ WRONG_ANSWERS = [
     (nb00.q3, 11, "add the 1"),
     (nb01.q1, [[0, 0, 0], [0, 0, 1], [0, 0, 0]], "moves left"),
     (nb01.q1, np.eye(3)[[1, 1, 1]] * 0 + np.diag([0, 1, 0]), "identity"),
+    (nb01.q1, [[1, 0, 0], [0, 0, 0], [0, 0, 0]], "outside the middle row"),
+    (nb01.q1, [[0, 0, 0], [0, 0, 0], [1, 0, 0]], "outside the middle row"),
     (nb01.q2, 0.5, "sum to 1"),
     (nb01.q2, 0.1, "one of the nine products"),
     (nb01.q2, 0, "sum to 0"),
@@ -77,6 +79,7 @@ WRONG_ANSWERS = [
     (nb02.q4, (9, 3), "put it in place of k"),
     (nb02.q5, (7, 4), "adds (k − 1)·j of the layer *before*"),
     (nb02.q5, (15, 4), "each layer's own jump"),
+    (nb02.q5, (9, 5), "Strides multiply the jump"),
     (nb03.q1, 112.5, "kept the fraction"),
     (nb03.q1, 113, "ceil_mode"),
     (nb03.q1, 111, "left out the padding"),
@@ -316,3 +319,12 @@ def test_nb06_q3_saturating_loss_gives_g_a_vanishing_gradient_near_zero():
     logit.grad = None
     (-torch.log(torch.sigmoid(logit))).sum().backward()
     assert saturating < 0.01 < logit.grad.abs().item()
+
+
+@pytest.mark.parametrize("answer", [(11, 4), (10, 4), (13, 4)])
+def test_nb02_q5_a_right_jump_is_not_called_added(answer):
+    assert "Strides multiply" not in says(nb02.q5, answer)
+
+
+def test_nb01_q1_a_middle_row_blur_is_not_told_to_leave_the_middle_row():
+    assert "middle row" not in says(nb01.q1, [[0, 0, 0], [0.5, 0, 0.5], [0, 0, 0]])

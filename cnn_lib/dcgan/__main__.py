@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--latent-clusters",
         type=int,
-        help="z from this many Gaussians (1: the paper's single N(0, I))",
+        help="z from this many Gaussians (1: a single N(0, I))",
     )
     train.add_argument(
         "--cluster-distance",

@@ -60,7 +60,7 @@ class TrainConfig:
     batch_size: int = 128
     latent_dim: int = 100
     # z from a mixture of Gaussians: a random one of latent_clusters centres, each at distance
-    # cluster_distance from the origin, plus N(0, I) noise (1 cluster = the paper's N(0, I)).
+    # cluster_distance from the origin, plus N(0, I) noise (1 cluster: a single N(0, I)).
     latent_clusters: int = 1
     cluster_distance: float = 0.0
     # Weight λ of D guessing each fake's noise cluster (InfoGAN's term; 0 turns it off).
@@ -195,8 +195,9 @@ _BEFORE_THEY_EXISTED = {
     "recipe": "fast",
 }
 
-# A recipe is a named set of training choices. ``paper`` is exactly Radford et al. (2015):
-# z ∈ R¹⁰⁰ ~ N(0, I), Adam 2e-4 with β₁ 0.5, batch 128, base width 64, no extras.
+# A recipe is a named set of training choices. ``paper`` is Radford et al. (2015): z ∈ R¹⁰⁰,
+# Adam 2e-4 with β₁ 0.5, batch 128, base width 64, no extras. One difference, said in notebook 06:
+# z ~ N(0, I), today's usual choice, where the paper drew z uniformly.
 # ``fast`` is the CPU-minute recipe of notebook 06's appendix: each of its changes is one row of
 # `python -m benchmarks.dcgan_quality --ablation`, with its measured effect.
 PAPER = {

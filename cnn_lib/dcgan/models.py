@@ -28,7 +28,7 @@ class ModelConfig:
     generator_width: int = 64
     discriminator_width: int = 64
     # G's noise: a mixture of ``latent_clusters`` standard normals whose centres sit at distance
-    # ``cluster_distance`` from the origin (1 cluster: the paper's single N(0, I)).
+    # ``cluster_distance`` from the origin (1 cluster: a single N(0, I)).
     latent_clusters: int = 1
     cluster_distance: float = 0.0
     # D's last layer also guesses which cluster a generated image's z came from (InfoGAN's

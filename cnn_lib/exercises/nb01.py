@@ -56,7 +56,10 @@ q1 = Exercise(
             "That is the identity kernel: every pixel copies itself, nothing moves.",
         ),
         Mistake(
-            lambda answer: answer[1].sum() == 1 and answer.sum() == 1 and answer[1, 1] == 0,
+            # A single 1 in the left column, above or below the middle: right and up/down.
+            lambda answer: (
+                np.count_nonzero(answer) == 1 and answer[:, 0].sum() == 1 and answer[1, 0] == 0
+            ),
             "Close, but check the row: a weight outside the middle row also moves the image up or down.",
         ),
     ],
@@ -87,7 +90,7 @@ q2 = Exercise(
             "Only a kernel whose weights sum to 0 (an edge kernel) gives 0 on a flat image.",
         ),
     ],
-    wrong_note="Every window of a constant image holds the same number c. What is Σ c·w",
+    wrong_note="Every window of a constant image holds the same number c. What is Σ c·w?",
     hint_text="Every window of a constant image holds 0.5 in all nine cells, so the output is "
     "0.5·(sum of the weights).",
     solution_text="0.9: every window gives 0.5·Σw = 0.5·(9·0.2) = 0.9. Check: "

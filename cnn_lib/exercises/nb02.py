@@ -173,7 +173,7 @@ q5 = Exercise(
             "(j₀ = 1, j₁ = 1, j₂ = 2).",
         ),
         Mistake(
-            lambda answer: answer[1] == 2 + 2 or answer[1] == 5,
+            lambda answer: answer[1] == 1 + 2 + 2,
             "Strides multiply the jump, they do not add: j = 1·1·2·2.",
         ),
     ],
