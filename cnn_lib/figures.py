@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from cnn_lib.data import MNIST_SIZE
 from cnn_lib.draw.base import format_number, tint
 from cnn_lib.palette import (
     EXTRA_COLOR,
@@ -233,8 +234,8 @@ def _column(axes, x: float, y_mid: float, height: float, colour: str, width: flo
     return x + width
 
 
-def plot_cnn_architecture(image_size: int = 16, channels: tuple[int, int] = (16, 32)):
-    """Return the general CNN architecture figure, with notebook 05's shapes drawn to scale.
+def plot_cnn_architecture(image_size: int = MNIST_SIZE, channels: tuple[int, int] = (16, 32)):
+    """Return the general CNN architecture figure, with notebook 05's shapes (28×28 digits) to scale.
 
     input → conv → pool → conv → pool → fully connected → output; each stack's
     squares have the side of its feature maps and one sheet per 4 channels.

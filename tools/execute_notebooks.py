@@ -2,8 +2,8 @@
 
 Usage: python -m tools.execute_notebooks notebooks/01_*.ipynb ...   (or `make notebooks`)
 
-Each notebook runs with the notebooks/ folder as its working directory (so
-``../images`` resolves), gets the standard kernelspec, and loses saved widget
+Each notebook runs with the notebooks/ folder as its working directory (as in
+JupyterLab and Colab, so relative paths behave alike), gets the standard kernelspec, and loses saved widget
 state and per-cell execution noise so the committed file stays small and stable.
 """
 
