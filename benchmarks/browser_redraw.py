@@ -12,7 +12,6 @@ so it includes the kernel round trip and the browser's re-render. Target: median
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import statistics
 import subprocess
@@ -20,6 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from benchmarks.report import print_json
 from tests.browser.lab_browser import chromium_browser, chromium_executable, running_lab
 from tests.browser.lab_notebook import LabNotebook
 from tools.notebook_opening import SERIES
@@ -110,7 +110,7 @@ def main() -> None:
                     notebook.close()
                     server.shut_down_kernels()
     report = {"target_ms": TARGET_MS, **versions(executable), "explorers": results}
-    print(json.dumps(report, indent=2, ensure_ascii=False))
+    print_json(report)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ run (a context switch, a cold cache) does not decide the result.
 
 from __future__ import annotations
 
-import json
+import argparse
 import os
 import platform
 import statistics
@@ -20,6 +20,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from benchmarks.report import print_json
 from cnn_lib.ops import conv2d
 
 INPUT_SHAPE = (1, 3, 128, 128)
@@ -29,24 +30,29 @@ REPEATS = 500
 WARMUP = 20
 
 
-def median_seconds(function: Callable[[], object]) -> float:
-    """Return the median wall time of ``function()`` in seconds, after a warm-up."""
+def median_seconds(function: Callable[[], object], repeats: int = REPEATS) -> float:
+    """Return the median wall time of ``function()`` over ``repeats`` calls, in seconds, after a warm-up."""
     for _ in range(WARMUP):
         function()
     times = []
-    for _ in range(REPEATS):
+    for _ in range(repeats):
         start = time.perf_counter()
         function()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
 
-def main() -> dict:
+def main(argv: list[str] | None = None) -> dict:
     """Return (and print as JSON) the medians in milliseconds and the ratio ours / torch.
 
     ``torch_ms`` is the faster of torch with its default threads and with one
     thread, so the ratio compares against torch at its best on this machine.
     """
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=REPEATS, help="timed calls of each (median)")
+    repeats = parser.parse_args(argv).repeats
+    if repeats < 1:
+        parser.error(f"--repeats must be at least 1, got {repeats}.")
     rng = np.random.default_rng(0)
     x = rng.standard_normal(INPUT_SHAPE).astype(np.float32)
     w = rng.standard_normal(WEIGHT_SHAPE).astype(np.float32)
@@ -57,13 +63,15 @@ def main() -> dict:
         reference = F.conv2d(x_torch, w_torch, padding=PADDING).numpy()
         max_difference = float(np.abs(ours - reference).max())
         default_threads = torch.get_num_threads()
-        torch_default = median_seconds(lambda: F.conv2d(x_torch, w_torch, padding=PADDING))
+        torch_default = median_seconds(lambda: F.conv2d(x_torch, w_torch, padding=PADDING), repeats)
         # On a busy machine torch's threads wait on each other, so also time one
         # thread and compare against whichever torch was faster (the strict ratio).
         torch.set_num_threads(1)
-        torch_one_thread = median_seconds(lambda: F.conv2d(x_torch, w_torch, padding=PADDING))
+        torch_one_thread = median_seconds(
+            lambda: F.conv2d(x_torch, w_torch, padding=PADDING), repeats
+        )
         torch.set_num_threads(default_threads)
-    ours_seconds = median_seconds(lambda: conv2d(x, w, padding=PADDING))
+    ours_seconds = median_seconds(lambda: conv2d(x, w, padding=PADDING), repeats)
     torch_seconds = min(torch_default, torch_one_thread)
 
     result = {
@@ -71,7 +79,7 @@ def main() -> dict:
         "weight_shape": list(WEIGHT_SHAPE),
         "padding": PADDING,
         "dtype": "float32",
-        "repeats": REPEATS,
+        "repeats": repeats,
         "cnn_lib_ms": round(ours_seconds * 1e3, 4),
         "torch_ms": round(torch_seconds * 1e3, 4),
         "ratio_cnn_lib_over_torch": round(ours_seconds / torch_seconds, 2),
@@ -85,7 +93,7 @@ def main() -> dict:
         "numpy_version": np.__version__,
         "machine": platform.machine(),
     }
-    print(json.dumps(result, indent=2))
+    print_json(result)
     return result
 
 

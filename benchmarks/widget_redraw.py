@@ -12,10 +12,10 @@ setting the value to the end of the observer callback is measured.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import time
 
+from benchmarks.report import print_json
 from cnn_lib.widgets import load_all
 
 TARGET_MS = 50.0
@@ -50,7 +50,7 @@ def main() -> None:
             "within_target": median <= TARGET_MS,
             "last_error": explorer.last_error,
         }
-    print(json.dumps({"target_ms": TARGET_MS, "explorers": results}, indent=2))
+    print_json({"target_ms": TARGET_MS, "explorers": results})
 
 
 if __name__ == "__main__":
