@@ -77,7 +77,7 @@ class ModelConfig:
 
 
 def init_dcgan_weights(module: nn.Module) -> None:
-    """Draw conv weights from N(0, 0.02) and batch-norm scales from N(1, 0.02), as in the paper."""
+    """Draw conv weights from N(0, 0.02) (the paper) and batch-norm scales from N(1, 0.02) (its code)."""
     if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
         nn.init.normal_(module.weight, 0.0, 0.02)
     elif isinstance(module, nn.BatchNorm2d):
@@ -172,7 +172,7 @@ def sample_latent(
 ) -> torch.Tensor:
     """Return G's input noise (count, latent_dim, 1, 1): a random cluster's centre plus N(0, I).
 
-    With ``latent_clusters`` = 1 this is :func:`sample_noise`, the paper's z.
+    With ``latent_clusters`` = 1 this is :func:`sample_noise`: N(0, I) (the paper drew z uniformly).
     """
     return sample_latent_and_clusters(count, config, generator, device)[0]
 
