@@ -7,16 +7,11 @@ the multi-process tests pass ``device="cpu"`` (gloo).
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from cnn_lib.dcgan.config import TrainConfig
 from cnn_lib.dcgan.models import ModelConfig
 
-TINY_MODEL = ModelConfig(image_size=16, latent_dim=8, generator_width=4, discriminator_width=4)
-TINY_SIZES = {
-    key: asdict(TINY_MODEL)[key]
-    for key in ("image_size", "latent_dim", "generator_width", "discriminator_width")
-}
+TINY_SIZES = {"image_size": 16, "latent_dim": 8, "generator_width": 4, "discriminator_width": 4}
+TINY_MODEL = ModelConfig(**TINY_SIZES)
 
 
 def tiny_config(out, **options) -> TrainConfig:
