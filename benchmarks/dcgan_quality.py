@@ -11,7 +11,7 @@ the class coverage.
 
 - ``--recipe paper --width 32 --batch-size 64``: the paper's recipe at the CPU preset's size.
 - ``--dataset digits --max-seconds 60``: the UCI digits' minute.
-- ``--ablation``: the table of notebook 06's appendix, all rows in one run: the paper's
+- ``--ablation``: the table of notebook 07's appendix, all rows in one run: the paper's
   recipe at the CPU size, then each change of the fast recipe added to the row before
   (``cnn_lib.dcgan.config.FAST_STEPS``). ``--save-ablation PATH`` writes it where the
   notebook reads it (``cnn_lib/dcgan/ablation.json``).

@@ -20,7 +20,7 @@ notebook                         modules
 05 A whole CNN                   ``classifier/`` (``data.py``, ``model.py``, ``train.py``),
                                  ``layer_cost.py``, ``draw/feature_maps.py``,
                                  ``widgets/feature_maps.py``
-06 DCGAN                         ``dcgan/`` (models, recipes, training, checkpoints, metrics,
+07 DCGAN                         ``dcgan/`` (models, recipes, training, checkpoints, metrics,
                                  CLI)
 ===============================  ==============================================================
 
@@ -35,7 +35,7 @@ The layers, bottom to top (imports point down only; ``make lint`` checks it with
 - ``classifier/`` (notebook 05's CNN, in PyTorch) sits beside ``draw``; ``dcgan/`` sits on top and
   scores its digits with that classifier
 - beside them: ``device.py`` (device, CPU threads), ``data.py`` (the photo and the digits),
-  ``notebook.py``, and ``exercises/`` (``nb00.py`` … ``nb06.py``: each notebook's exercise
+  ``notebook.py``, and ``exercises/`` (``nb00.py`` … ``nb07.py``: each notebook's exercise
   checks, with a hint and a solution on request)
 
 Importing it has no side effects (no downloads, no printing, no style change).

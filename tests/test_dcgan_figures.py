@@ -1,4 +1,4 @@
-"""Notebook 06's pictures: diagram, training curves, snapshots, GIF, z arithmetic."""
+"""Notebook 07's pictures: diagram, training curves, snapshots, GIF, z arithmetic."""
 
 import io
 

@@ -1,4 +1,4 @@
-"""Recipes, presets and notebook 06's own training step: the paper first, the fast recipe named."""
+"""Recipes, presets and notebook 07's own training step: the paper first, the fast recipe named."""
 
 import json
 from pathlib import Path
@@ -14,12 +14,12 @@ from cnn_lib.dcgan.models import Discriminator, Generator, ModelConfig, sample_n
 from cnn_lib.dcgan.presets import QUICK_SECONDS, preset_table
 from cnn_lib.dcgan.step import Precision, choose_precision, train_step
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "06_dcgan.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "07_dcgan.ipynb"
 TINY = dict(image_size=16, latent_dim=8, generator_width=4, discriminator_width=4, threads=1)
 
 
 def notebook_train_step():
-    """Return the ``train_step`` that notebook 06's cell defines (run from the notebook's source)."""
+    """Return the ``train_step`` that notebook 07's cell defines (run from the notebook's source)."""
     cells = json.loads(NOTEBOOK.read_text())["cells"]
     sources = ["".join(cell["source"]) for cell in cells if cell["cell_type"] == "code"]
     (source,) = [s for s in sources if "def train_step(" in s]

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 import torch
 
-from cnn_lib.exercises import nb00, nb01, nb02, nb03, nb04, nb05, nb06
+from cnn_lib.exercises import nb00, nb01, nb02, nb03, nb04, nb05, nb07
 from cnn_lib.exercises.base import PROMPT
 
-MODULES = [nb00, nb01, nb02, nb03, nb04, nb05, nb06]
+MODULES = [nb00, nb01, nb02, nb03, nb04, nb05, nb07]
 EXERCISES = [
     (module.__name__.rsplit(".", 1)[-1], name, getattr(module, name))
     for module in MODULES
@@ -116,13 +116,13 @@ WRONG_ANSWERS = [
     (nb05.q4, 2, "not exactly"),
     (nb05.q5, 33_920, "parameters"),
     (nb05.q5, 28_901_376, "grouped"),
-    (nb06.q1, (32, 524_288), "width next to the image"),
-    (nb06.q1, (100, 524_288), "z's length"),
-    (nb06.q1, (256, 409_600), "projection"),
-    (nb06.q2, "a", "Speed"),
-    (nb06.q2, "c", "round to exactly"),
-    (nb06.q3, "b", "end, not the start"),
-    (nb06.q3, "c", "fooled"),
+    (nb07.q1, (32, 524_288), "width next to the image"),
+    (nb07.q1, (100, 524_288), "z's length"),
+    (nb07.q1, (256, 409_600), "projection"),
+    (nb07.q2, "a", "Speed"),
+    (nb07.q2, "c", "round to exactly"),
+    (nb07.q3, "b", "end, not the start"),
+    (nb07.q3, "c", "fooled"),
 ]
 
 
@@ -158,7 +158,7 @@ def test_a_kernel_with_batch_and_channel_axes_or_as_a_tensor_is_read_as_3x3():
 
 def test_answer_of_the_wrong_form_says_what_form_is_expected():
     assert "a number" in says(nb00.q1, "24 pixels")
-    assert "letters" in says(nb06.q2, 2)
+    assert "letters" in says(nb07.q2, 2)
     assert "two things" in says(nb02.q4, 9)
 
 
@@ -289,7 +289,7 @@ def test_nb05_q5_matches_model_cost():
     assert sum(row.macs for row in model_cost(pair, (128, 28, 28))) == nb05.q5.expected
 
 
-def test_nb06_q1_matches_the_dcgan_layer_tables():
+def test_nb07_q1_matches_the_dcgan_layer_tables():
     from cnn_lib.dcgan.config import TrainConfig
     from cnn_lib.dcgan.presets import preset_config
     from cnn_lib.dcgan.shapes import layer_tables
@@ -298,12 +298,12 @@ def test_nb06_q1_matches_the_dcgan_layer_tables():
     assert isinstance(config, TrainConfig) and config.generator_width == 32
     tables = layer_tables(replace(config.model_config(), image_size=64, channels=3))
     convolutions = [row for rows in tables.values() for row in rows if "Conv" in row.name]
-    assert tables["G"][0].output_shape[0] == nb06.q1.expected[0]
-    assert max(row.parameters for row in convolutions) == nb06.q1.expected[1]
-    assert sorted(r.parameters for r in convolutions) == sorted(nb06.convolution_weights().values())
+    assert tables["G"][0].output_shape[0] == nb07.q1.expected[0]
+    assert max(row.parameters for row in convolutions) == nb07.q1.expected[1]
+    assert sorted(r.parameters for r in convolutions) == sorted(nb07.convolution_weights().values())
 
 
-def test_nb06_q2_sigmoid_rounds_to_one_in_float16_where_the_logit_form_stays_finite():
+def test_nb07_q2_sigmoid_rounds_to_one_in_float16_where_the_logit_form_stays_finite():
     logit = torch.tensor([12.0], dtype=torch.float16)
     assert torch.sigmoid(logit).item() == 1.0
     naive = torch.nn.BCELoss()(torch.sigmoid(logit).float(), torch.tensor([0.0]))
@@ -312,7 +312,7 @@ def test_nb06_q2_sigmoid_rounds_to_one_in_float16_where_the_logit_form_stays_fin
     assert stable.item() == pytest.approx(12.0, abs=1e-4)
 
 
-def test_nb06_q3_saturating_loss_gives_g_a_vanishing_gradient_near_zero():
+def test_nb07_q3_saturating_loss_gives_g_a_vanishing_gradient_near_zero():
     logit = torch.tensor([-6.0], requires_grad=True)  # D(G(z)) = σ(−6) ≈ 0.0025
     torch.log(1 - torch.sigmoid(logit)).sum().backward()
     saturating = logit.grad.abs().item()

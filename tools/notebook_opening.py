@@ -24,7 +24,7 @@ SERIES = [
     "03_pooling.ipynb",
     "04_transposed_convolution.ipynb",
     "05_cnn_architecture.ipynb",
-    "06_dcgan.ipynb",
+    "07_dcgan.ipynb",
 ]
 
 

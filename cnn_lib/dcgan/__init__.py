@@ -1,6 +1,6 @@
 """A DCGAN (Radford, Metz & Chintala, 2015): the paper's recipe, a fast CPU recipe, GPU plumbing.
 
-``python -m cnn_lib.dcgan train …`` / ``… sample …`` are the command line; notebook 06
+``python -m cnn_lib.dcgan train …`` / ``… sample …`` are the command line; notebook 07
 drives the same functions: :func:`train_dcgan`, :func:`generate`, :func:`load_checkpoint`.
 """
 

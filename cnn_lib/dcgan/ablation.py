@@ -1,4 +1,4 @@
-"""The fast recipe's measured ablation, as notebook 06's appendix shows it.
+"""The fast recipe's measured ablation, as notebook 07's appendix shows it.
 
 ``python -m benchmarks.dcgan_quality --ablation --save-ablation cnn_lib/dcgan/ablation.json``
 measures it: the paper's recipe at the CPU size, then each change of

@@ -196,9 +196,9 @@ _BEFORE_THEY_EXISTED = {
 }
 
 # A recipe is a named set of training choices. ``paper`` is Radford et al. (2015): z ∈ R¹⁰⁰,
-# Adam 2e-4 with β₁ 0.5, batch 128, base width 64, no extras. One difference, said in notebook 06:
+# Adam 2e-4 with β₁ 0.5, batch 128, base width 64, no extras. One difference, said in notebook 07:
 # z ~ N(0, I), today's usual choice, where the paper drew z uniformly.
-# ``fast`` is the CPU-minute recipe of notebook 06's appendix: each of its changes is one row of
+# ``fast`` is the CPU-minute recipe of notebook 07's appendix: each of its changes is one row of
 # `python -m benchmarks.dcgan_quality --ablation`, with its measured effect.
 PAPER = {
     "batch_size": 128,

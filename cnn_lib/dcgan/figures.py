@@ -1,4 +1,4 @@
-"""Pictures for notebook 06: the GAN diagram, training curves, the sample animation, z arithmetic."""
+"""Pictures for notebook 07: the GAN diagram, training curves, the sample animation, z arithmetic."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The DCGAN training loop: epochs, time limits, progress bar, logs, checkpoints, Ctrl-C, NaN stops.
 
-The learner-facing step is written in notebook 06 (or :func:`cnn_lib.dcgan.step.train_step`);
+The learner-facing step is written in notebook 07 (or :func:`cnn_lib.dcgan.step.train_step`);
 this module is the plumbing around it. ``train_dcgan(config)`` is what the CLI and notebook call.
 """
 
@@ -332,7 +332,7 @@ def train_dcgan(
 ) -> TrainResult:
     """Train a DCGAN as ``config`` says and return the result (models, history, snapshots).
 
-    ``step``, if given, is a training step of your own (notebook 06 writes one), called as
+    ``step``, if given, is a training step of your own (notebook 07 writes one), called as
     ``step(generator, discriminator, optimizer_g, optimizer_d, real, z)`` and returning a dict
     with ``loss_d``, ``loss_g``, ``d_real`` and ``d_fake``; it replaces the library's
     :func:`cnn_lib.dcgan.step.train_step`, so it trains only the paper's recipe (no

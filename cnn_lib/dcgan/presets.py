@@ -1,4 +1,4 @@
-"""Named runs for notebook 06: one line (``RUN = "cpu"``) sets dataset, size, recipe, time and batch.
+"""Named runs for notebook 07: one line (``RUN = "cpu"``) sets dataset, size, recipe, time and batch.
 
 Every preset trains the paper's recipe except ``cpu-fast`` (the appendix's CPU recipe). Width
 and batch size are the paper recipe's size knobs: the CPU presets use half the paper's width
@@ -15,7 +15,7 @@ from cnn_lib.notebook import QUICK
 
 QUICK_SECONDS = 6.0
 # Under CI=true the GPU presets shrink to the CPU preset's size, so a few seconds still take steps
-# (and the default preset's networks, whose tables notebook 06 checks, stay the same).
+# (and the default preset's networks, whose tables notebook 07 checks, stay the same).
 QUICK_WIDTH, QUICK_BATCH = 32, 64
 
 

@@ -1,4 +1,4 @@
-"""Exercises that answer back: one module per notebook (``nb00`` … ``nb06``) defining q1, q2, ….
+"""Exercises that answer back: one module per notebook (``nb00`` … ``nb07``) defining q1, q2, ….
 
 In a notebook::
 

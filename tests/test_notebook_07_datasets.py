@@ -1,4 +1,4 @@
-"""Notebook 06 runs top to bottom for every data set: its one RUN line changed, nothing else.
+"""Notebook 07 runs top to bottom for every data set: its one RUN line changed, nothing else.
 
 Each data set is written as small files in its real format (MNIST idx, a CIFAR-10 batch, image
 folders) where the presets look for them, so no download is needed and none is attempted. The
@@ -17,7 +17,7 @@ from PIL import Image
 from cnn_lib.dcgan import PRESETS
 from tests.test_dcgan_data import write_cifar10, write_idx
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "06_dcgan.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "07_dcgan.ipynb"
 DEFAULT_RUN = 'RUN = "cpu"'
 # Enough images for a few full batches of the Colab presets' 128.
 COUNT = 300

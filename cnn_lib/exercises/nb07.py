@@ -1,4 +1,4 @@
-"""Notebook 06's exercises: the DCGAN's layer sizes, BCE on logits, and the saturating loss."""
+"""Notebook 07's exercises: the DCGAN's layer sizes, BCE on logits, and the saturating loss."""
 
 from __future__ import annotations
 
