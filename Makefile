@@ -6,6 +6,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 TORCH_SPEC ?= torch
 PYTEST_ARGS ?=
+# pytest-xdist workers for the unit tests and nbval (one test file or notebook per worker at a
+# time); the browser tests run after them in one process, one JupyterLab and one Chromium.
+PYTEST_WORKERS ?= 2
 LAB_ARGS ?=
 # The quick loop also runs on the oldest and the newest supported Python (requires-python >= 3.10;
 # 3.13 is Colab's), each in its own .venv-py<version>, where that interpreter is installed: on PATH
@@ -56,7 +59,9 @@ lab: $(VENV)/.installed-lab
 test: $(VENV)/.installed-dev chromium colab-profile
 	status=0; \
 	$(MAKE) --no-print-directory lint || status=1; \
-	$(BIN)/python -m pytest --nbval-lax $(PYTEST_ARGS) tests notebooks || status=1; \
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --nbval-lax -m "not browser" \
+		$(PYTEST_ARGS) tests notebooks || status=1; \
+	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS) tests/browser || status=1; \
 	$(MAKE) --no-print-directory test-colab-profile || status=1; \
 	$(MAKE) --no-print-directory test-versions || status=1; \
 	exit $$status
@@ -64,7 +69,7 @@ test: $(VENV)/.installed-dev chromium colab-profile
 ## make test-quick: the everyday loop, under two minutes: unit tests without the browser, nbval,
 ## the Colab profile and the tests marked slow
 test-quick: $(VENV)/.installed-quick
-	$(BIN)/python -m pytest -q -m "$(QUICK_MARKERS)" $(PYTEST_ARGS) tests
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile -m "$(QUICK_MARKERS)" $(PYTEST_ARGS) tests
 
 ## test-versions: `make test-quick` under each of QUICK_PYTHONS that is installed, in .venv-py<version>
 test-versions:
@@ -95,7 +100,8 @@ chromium:
 $(COLAB_VENV)/.installed: pyproject.toml tests/colab-constraints.txt
 	$(PYTHON) -m venv $(COLAB_VENV)
 	$(COLAB_BIN)/python -m pip install -q -c tests/colab-constraints.txt "$(TORCH_SPEC)" -e . \
-		ipywidgets ipython ipykernel matplotlib numpy scikit-learn scipy pillow tqdm nbval pytest hypothesis
+		ipywidgets ipython ipykernel matplotlib numpy scikit-learn scipy pillow tqdm nbval pytest \
+		pytest-xdist hypothesis
 	touch $@
 
 ## colab-profile: build .venv-colab, pinned to Colab's published versions of the notebook-facing packages
@@ -103,7 +109,8 @@ colab-profile: $(COLAB_VENV)/.installed
 
 ## test-colab-profile: in .venv-colab, execute every notebook under nbval (quick mode) and run the widget tests
 test-colab-profile: $(COLAB_VENV)/.installed
-	CI=true $(COLAB_BIN)/python -m pytest -p no:randomly -q --nbval-lax notebooks $(wildcard tests/test_widgets*.py)
+	CI=true $(COLAB_BIN)/python -m pytest -p no:randomly -q -n $(PYTEST_WORKERS) --dist loadfile \
+		--nbval-lax notebooks $(wildcard tests/test_widgets*.py)
 
 ## make html: execute every notebook and write a static site under build/html/ (not part of make test)
 html: $(VENV)/.installed-dev
