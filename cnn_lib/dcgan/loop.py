@@ -1,7 +1,8 @@
-"""The DCGAN training loop: epochs, time limits, progress bar, logs, checkpoints, Ctrl-C, NaN stops.
+"""The DCGAN training loop: epochs, time limits, progress, logs, checkpoints, Ctrl-C, NaN stops.
 
 The learner-facing step is written in notebook 07 (or :func:`cnn_lib.dcgan.step.train_step`);
-this module is the plumbing around it. ``train_dcgan(config)`` is what the CLI and notebook call.
+this module is the plumbing around it. ``train_dcgan(config)`` is what the CLI and notebook call:
+the CLI with a text progress bar, the notebook with ``panel=True`` (:mod:`cnn_lib.dcgan.panel`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from cnn_lib.dcgan.config import TrainConfig
 from cnn_lib.dcgan.data import TensorImages, epoch_order
 from cnn_lib.dcgan.distributed import agree_on_largest
 from cnn_lib.dcgan.models import Discriminator, Generator
+from cnn_lib.dcgan.panel import PanelFrame, TrainingPanel, choose_panel
 from cnn_lib.dcgan.run import STATISTICS, DCGANRun
 from cnn_lib.dcgan.sampling import save_grid_png
 from cnn_lib.dcgan.step import StepFunction
@@ -149,11 +151,15 @@ class TrainingLoop:
     process agrees with itself after every step, at no cost.
     """
 
-    def __init__(self, run: DCGANRun, progress: bool) -> None:
+    def __init__(self, run: DCGANRun, progress: bool, panel: TrainingPanel | None = None) -> None:
         self.run, self.config, self.out = run, run.config, Path(run.config.out)
         if run.context.is_main:
             self.out.mkdir(parents=True, exist_ok=True)
-        self.bar, self.bar_unit = _progress_bar(run, progress and run.context.is_main)
+        # The panel replaces the bar and the epoch lines: one live view, not two.
+        self.panel = panel if run.context.is_main else None
+        self.start_step = run.step
+        enabled = progress and run.context.is_main and self.panel is None
+        self.bar, self.bar_unit = _progress_bar(run, enabled)
         self.clock = _Clock()
         self.steps_per_epoch = _steps_per_epoch(run)
         self.last_checkpoint = self.last_sample = self.last_log = self.agreed_seconds = 0.0
@@ -169,27 +175,57 @@ class TrainingLoop:
             f"batch size {config.batch_size}"
         )
         with self.interrupt:
-            reason = self._agree(CONTINUE)
-            while reason == CONTINUE:
-                if _steps_or_epochs_reached(run):
-                    reason = FINISHED
-                    break
-                context = run.context
-                order = epoch_order(
-                    len(run.data), config.seed, run.epoch, context.rank, context.world_size
-                )
-                if isinstance(run.data, TensorImages):
-                    order = order.to(run.data.images.device)  # one copy an epoch, not a batch
-                for real in run.data.batches(
-                    order, config.batch_size, run.batch_in_epoch, run.device
-                ):
-                    reason = self.step(real)
-                    if reason != CONTINUE:
-                        break
-                else:
-                    reason = self._end_epoch()
+            try:
+                reason = self._epochs()
+            except KeyboardInterrupt:
+                # Where the Ctrl-C handler could not be installed (a thread) or a step of your
+                # own raised it: stop as Ctrl-C does. Under torchrun the other ranks would wait
+                # for this one, so there it ends the process.
+                if run.context.enabled:
+                    raise
+                reason = INTERRUPTED
         self.bar.close()
-        return _finish(run, reason, self.pending, self.snapshots, self.clock)
+        result = _finish(run, reason, self.pending, self.snapshots, self.clock)
+        if self.panel is not None:  # the last frame: the final step, and why training stopped
+            self._show_panel(result.stopped, run.total_seconds, self.snapshots[-1][1])
+        return result
+
+    def _epochs(self) -> int:
+        """Train epoch after epoch until a limit, Ctrl-C or a NaN; return the stop reason."""
+        run, config = self.run, self.config
+        reason = self._agree(CONTINUE)
+        while reason == CONTINUE:
+            if _steps_or_epochs_reached(run):
+                return FINISHED
+            context = run.context
+            order = epoch_order(
+                len(run.data), config.seed, run.epoch, context.rank, context.world_size
+            )
+            if isinstance(run.data, TensorImages):
+                order = order.to(run.data.images.device)  # one copy an epoch, not a batch
+            for real in run.data.batches(order, config.batch_size, run.batch_in_epoch, run.device):
+                reason = self.step(real)
+                if reason != CONTINUE:
+                    break
+            else:
+                reason = self._end_epoch()
+        return reason
+
+    def _show_panel(self, state: str, seconds: float, samples: torch.Tensor | None = None) -> None:
+        """Redraw the panel (rank 0) with the current samples and history; its time is not training."""
+        run, paused_at = self.run, time.perf_counter()
+        this_call = self.clock.seconds()
+        frame = PanelFrame(
+            run.step,
+            run.epoch,
+            seconds,
+            (run.step - self.start_step) / this_call if this_call > 0 else 0.0,
+            run.fixed_noise_samples() if samples is None else samples,
+            run.history,
+            state,
+        )
+        self.panel.show(frame, this_call)
+        self.clock.pause(paused_at)
 
     def _agree(self, reason: int, checkpoint_due: bool = False) -> int:
         """Return the stop reason all ranks agree on, adding this rank's Ctrl-C and time limit.
@@ -232,7 +268,8 @@ class TrainingLoop:
         if run.context.enabled and run.step % config.log_every:
             return FINISHED if _steps_or_epochs_reached(run) else CONTINUE
         due = seconds - self.last_checkpoint >= config.checkpoint_seconds
-        if run.context.enabled or due or len(self.pending) >= config.log_every:
+        panel_due = self.panel is not None and self.panel.due(seconds)
+        if run.context.enabled or due or panel_due or len(self.pending) >= config.log_every:
             rows = _flush(run, self.pending)
             self.epoch_rows += rows
             if not is_finite([value for row in rows for value in row]):
@@ -242,6 +279,8 @@ class TrainingLoop:
         reason = self._agree(reason, due)
         if reason == CONTINUE and _steps_or_epochs_reached(run):
             reason = FINISHED
+        if reason == CONTINUE and panel_due:
+            self._show_panel("training", run.total_seconds + self.clock.seconds())
         return reason
 
     def _end_epoch(self) -> int:
@@ -258,7 +297,8 @@ class TrainingLoop:
         if run.context.is_main:
             append_jsonl(self.out / "metrics.jsonl", record)
             last_epoch = run.config.epochs is not None and run.epoch >= run.config.epochs
-            if record["seconds"] - self.last_log >= LOG_SECONDS or last_epoch:
+            due = record["seconds"] - self.last_log >= LOG_SECONDS or last_epoch
+            if due and self.panel is None:
                 self.last_log = record["seconds"]
                 # Through tqdm while a bar is drawn (so the bar is not torn), else the log.
                 write = run.log if self.bar.disable else self.bar.write
@@ -328,7 +368,11 @@ def _finish(run: DCGANRun, reason: int, pending, snapshots, clock: _Clock) -> Tr
 
 
 def train_dcgan(
-    config: TrainConfig, progress: bool = True, log=print, step: StepFunction | None = None
+    config: TrainConfig,
+    progress: bool = True,
+    log=print,
+    step: StepFunction | None = None,
+    panel: bool | TrainingPanel | None = False,
 ) -> TrainResult:
     """Train a DCGAN as ``config`` says and return the result (models, history, snapshots).
 
@@ -337,10 +381,15 @@ def train_dcgan(
     with ``loss_d``, ``loss_g``, ``d_real`` and ``d_fake``; it replaces the library's
     :func:`cnn_lib.dcgan.step.train_step`, so it trains only the paper's recipe (no
     augmentation, R1 or cluster guess, which live in the library's step).
+
+    ``panel=True`` (in a notebook) shows one live panel, redrawn in place every few seconds,
+    instead of the progress bar and epoch lines; pass a :class:`~cnn_lib.dcgan.panel.TrainingPanel`
+    to choose its interval. From a terminal progress stays text.
     """
+    panel = choose_panel(panel, log)
     run = DCGANRun(config, log, step)
     try:
-        result = run_training(run, progress)
+        result = run_training(run, progress, panel)
     except TrainingDiverged:
         run.close()
         raise
@@ -349,9 +398,11 @@ def train_dcgan(
     return result
 
 
-def run_training(run: DCGANRun, progress: bool = True) -> TrainResult:
+def run_training(
+    run: DCGANRun, progress: bool = True, panel: TrainingPanel | None = None
+) -> TrainResult:
     """Train ``run`` until a limit, Ctrl-C or a NaN; save checkpoints on the way and at the end."""
-    return TrainingLoop(run, progress).train()
+    return TrainingLoop(run, progress, panel).train()
 
 
 def append_jsonl(path: Path, record: dict) -> None:
