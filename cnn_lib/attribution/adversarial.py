@@ -31,7 +31,8 @@ def fgsm(
         )
     x = images.clone().detach().requires_grad_(True)
     with torch.enable_grad():
-        loss = F.cross_entropy(model(x), labels)
+        # Summed, not averaged: each image's gradient is its own loss's, whatever the batch size.
+        loss = F.cross_entropy(model(x), labels, reduction="sum")
         (gradient,) = torch.autograd.grad(loss, x)
     return (x + epsilon * gradient.sign()).clamp(low, high).detach()
 
