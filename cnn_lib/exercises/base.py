@@ -183,3 +183,213 @@ class Exercise:
 
     def __repr__(self) -> str:
         return f"Exercise {self.name}: answer it, then {self.name}.check(answer)"
+
+
+# Coding exercises: the learner writes a function, the check runs it.
+
+CODE_PROMPT = "Write the body of {name} above (replace the ...), then run this cell."
+
+
+def is_unfilled(function: Callable) -> bool:
+    """Return True when ``function``'s body is still only ``...`` or ``pass`` (after a docstring)."""
+    import ast
+    import inspect
+    import textwrap
+
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError):
+        # No source to read (defined in `python -c`, say): a body of `...` or `pass` compiles
+        # to the same bytecode as an empty function's, whatever the arguments.
+        code = getattr(function, "__code__", None)
+        return code is not None and code.co_code == _empty.__code__.co_code
+    definition = tree.body[0] if tree.body else None
+    if not isinstance(definition, ast.FunctionDef | ast.AsyncFunctionDef):
+        return False
+    body = definition.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        if isinstance(body[0].value.value, str) and len(body) > 1:
+            body = body[1:]  # a docstring, then the body
+    return all(
+        isinstance(statement, ast.Pass)
+        or isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Constant)
+        and statement.value.value is Ellipsis
+        for statement in body
+    )
+
+
+def _empty():
+    """An unfilled function, for :func:`is_unfilled` to compare with."""
+    ...
+
+
+@dataclass(frozen=True)
+class CodeMistake:
+    """A typical wrong implementation: ``implementation`` is it, ``message`` names the mistake.
+
+    A learner's function is recognised as this mistake when it returns what ``implementation``
+    returns on the failing case.
+    """
+
+    implementation: Callable
+    message: str
+
+
+def _same_value(received: Any, expected: Any) -> bool:
+    """Return True when two results agree: tensors and arrays exactly in shape and value."""
+    if hasattr(expected, "shape") and hasattr(expected, "dtype"):
+        if not (hasattr(received, "shape") and tuple(received.shape) == tuple(expected.shape)):
+            return False
+        import numpy as np
+
+        return bool(np.array_equal(np.asarray(received), np.asarray(expected)))
+    if isinstance(received, bool) != isinstance(expected, bool):
+        return False
+    return equals(expected)(received)
+
+
+def _call_text(function_name: str, args: tuple) -> str:
+    parts = []
+    for value in args:
+        size = value.numel() if hasattr(value, "numel") else getattr(value, "size", None)
+        if hasattr(value, "tolist") and isinstance(size, int) and size <= 40:
+            parts.append(f"{type(value).__name__.lower()}({value.tolist()})")
+            continue
+        text = repr(value)
+        parts.append(text if len(text) <= 40 and "\n" not in text else _describe(value))
+    return f"{function_name}({', '.join(parts)})"
+
+
+def _describe(value: Any) -> str:
+    """Return a short description of a value too long to print (a tensor by its shape)."""
+    if hasattr(value, "shape"):
+        return f"<{type(value).__name__} of shape {tuple(value.shape)}>"
+    return f"<{type(value).__name__}>"
+
+
+def _shown_value(value: Any) -> str:
+    size = value.numel() if hasattr(value, "numel") else getattr(value, "size", None)
+    if (
+        hasattr(value, "tolist")
+        and hasattr(value, "shape")
+        and isinstance(size, int)
+        and size <= 40
+    ):
+        return f"{value.tolist()} (shape {tuple(value.shape)})"
+    text = repr(value)
+    return text if len(text) <= 200 else _describe(value)
+
+
+@dataclass
+class CodingExercise:
+    """An exercise answered with a function: ``qN.check(my_function)`` runs it on test cases.
+
+    ``cases`` are argument tuples, fixed ones first (they are the clearest to read back);
+    ``random_cases(generator)`` adds more from a seeded ``random.Random``. The check stops at the
+    first case where the learner's function differs from ``reference`` and prints the call, what
+    was expected, what came back, and the mistake by name when a :class:`CodeMistake` returns
+    the same. A function whose body is still ``...`` is reported as unfilled, not run.
+
+    A worked example::
+
+        q2 = CodingExercise(
+            "q2",
+            reference=locally_connected_parameters,
+            cases=[(28, 3, 1, 1, 1), (5, 3, 1, 2, 0)],
+            random_cases=lambda rng: [(rng.randint(3, 30), 3, 1, 1, 0) for _ in range(20)],
+            mistakes=[CodeMistake(no_bias, "Each position has its own bias too: add it.")],
+            hint_text="…",
+            solution_text="…",
+        )
+    """
+
+    name: str
+    reference: Callable
+    cases: Sequence[tuple]
+    hint_text: str
+    solution_text: str
+    random_cases: Callable[[Any], Sequence[tuple]] | None = None
+    mistakes: Sequence[CodeMistake] = field(default_factory=list)
+    same: Callable[[Any, Any], bool] = _same_value
+    seed: int = 0
+
+    def all_cases(self) -> list[tuple]:
+        """Return the fixed cases, then the random ones (the same every time: seeded)."""
+        import random
+
+        extra = self.random_cases(random.Random(self.seed)) if self.random_cases else []
+        return [tuple(case) for case in [*self.cases, *extra]]
+
+    def feedback(self, function: Any) -> tuple[bool, str]:
+        """Return (correct?, the message check prints), without printing."""
+        if function is None or function is Ellipsis:
+            return False, CODE_PROMPT.format(name="your function")
+        if not callable(function):
+            return (
+                False,
+                f"✗ Pass the function itself, like {self.name}.check(my_function); got {function!r}.",
+            )
+        label = getattr(function, "__name__", "your function")
+        if is_unfilled(function):
+            return False, CODE_PROMPT.format(name=label)
+        cases = self.all_cases()
+        for args in cases:
+            expected = self.reference(*_copied(args))
+            try:
+                received = function(*_copied(args))
+            except Exception as error:  # the learner's code: report any error, do not crash
+                return False, (
+                    f"✗ {_call_text(label, args)} raised {type(error).__name__}: {error}"
+                )
+            if not self.same(received, expected):
+                return False, self._wrong(label, args, expected, received)
+        return (
+            True,
+            f"✓ Correct on all {len(cases)} cases ({len(self.cases)} fixed, the rest random).",
+        )
+
+    def _wrong(self, label: str, args: tuple, expected: Any, received: Any) -> str:
+        text = (
+            f"✗ {_call_text(label, args)} returned {_shown_value(received)}; "
+            f"expected {_shown_value(expected)}."
+        )
+        if received is None:
+            return f"{text} Did you forget the return statement?"
+        for mistake in self.mistakes:
+            try:
+                if self.same(received, mistake.implementation(*_copied(args))):
+                    return f"{text} {mistake.message}"
+            except (
+                Exception
+            ):  # a mistake's version may fail on other inputs; it is then not this one
+                continue
+        return f"{text} Compare with the case by hand, or ask for a hint: {self.name}.hint()."
+
+    def check(self, function: Any) -> None:
+        """Print whether ``function`` agrees with the reference, and if not, where and why."""
+        print(self.feedback(function)[1])
+
+    def hint(self) -> None:
+        """Print a hint that points the way without giving the answer."""
+        print(f"Hint: {self.hint_text}")
+
+    def solution(self) -> None:
+        """Print the solution, with the code that computes it."""
+        print(f"Solution: {self.solution_text}")
+
+    def __repr__(self) -> str:
+        return f"Exercise {self.name}: write the function, then {self.name}.check(your_function)"
+
+
+def _copied(args: tuple) -> tuple:
+    """Return the arguments with tensors and arrays copied, so a function that edits its input
+    in place cannot change the case for the reference (or the next call)."""
+    return tuple(
+        value.clone()
+        if hasattr(value, "clone")
+        else value.copy()
+        if hasattr(value, "copy")
+        else value
+        for value in args
+    )
