@@ -1,0 +1,247 @@
+"""Notebook 07's live panel and latent explorers in JupyterLab, on a small notebook this test writes.
+
+The notebook trains the notebook's 32×32 DCGAN (width 32) for a few seconds with the panel
+redrawn every 0.7 s, shows both latent explorers on that generator, then starts a long run
+that the test interrupts from the Kernel menu's command. The panel's image must change in the
+browser at least twice and end on the final frame; the interrupt must leave the last frame
+and a checkpoint; the explorers must redraw in a median ≤ 150 ms.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import shutil
+import statistics
+
+import nbformat
+import pytest
+
+from cnn_lib.dcgan.checkpoint import load_checkpoint
+from tests.browser.conftest import ROOT
+from tests.browser.lab_browser import SAVE_REFUSED
+from tests.browser.lab_notebook import LabNotebook
+
+FOLDER = ROOT / "runs" / "browser_07"  # runs/ is gitignored
+SHORT_CELL, WALK_CELL, ARITHMETIC_CELL, LONG_CELL = 1, 2, 3, 4
+REDRAW_LIMIT_MS = 150
+
+SETUP = """\
+import cnn_lib
+from cnn_lib.dcgan import train_dcgan
+from cnn_lib.dcgan.config import TrainConfig
+from cnn_lib.dcgan.figures import latents_by_class
+from cnn_lib.dcgan.metrics import digits_reference
+from cnn_lib.dcgan.panel import TrainingPanel
+from cnn_lib.widgets.latent import DigitArithmeticExplorer, LatentWalkExplorer
+
+cnn_lib.setup_notebook()
+OUT = {out!r}
+SMALL = dict(dataset="mnist5k", image_size=32, generator_width=32, discriminator_width=32,
+             batch_size=32, threads=1, checkpoint_seconds=1000)
+"""
+SHORT = """\
+result = train_dcgan(TrainConfig.from_recipe("paper", out=OUT + "/short", max_seconds=4, **SMALL),
+                     panel=TrainingPanel(every_seconds=0.7))
+print(f"steps: {result.steps}")
+"""
+WALK = """\
+reference = digits_reference("mnist5k", epochs=1)
+generator = result.generator_ema or result.generator
+groups = latents_by_class(generator, reference.classifier, count=500)
+LatentWalkExplorer(generator, reference.classifier, groups)
+"""
+ARITHMETIC = "DigitArithmeticExplorer(generator, reference.classifier, groups)\n"
+LONG = """\
+long = train_dcgan(TrainConfig.from_recipe("paper", out=OUT + "/long", max_seconds=300, **SMALL),
+                   panel=TrainingPanel(every_seconds=0.5))
+print(f"stopped: {long.stopped} at step {long.steps}")
+"""
+
+# Record every distinct panel image each watched cell shows, as the browser draws it.
+WATCH_PANELS = """(cells) => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  window.__panelSources = Object.fromEntries(cells.map(c => [c, []]));
+  const record = () => {
+    for (const c of cells) {
+      const img = panel.content.widgets[c].node.querySelector('.jp-OutputArea img');
+      const seen = window.__panelSources[c];
+      if (img && img.src && seen[seen.length - 1] !== img.src) seen.push(img.src);
+    }
+  };
+  new MutationObserver(record).observe(panel.content.node,
+                                       {subtree: true, childList: true, attributes: true});
+}"""
+CELL_OUTPUTS = """(index) => window.jupyterapp.shell.currentWidget.content.widgets[index]
+                     .model.outputs.toJSON()"""
+ALL_DONE = """() => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
+  if (!kernel || kernel.status !== 'idle') return false;
+  const cells = panel.content.widgets.filter(c => c.model.type === 'code');
+  const failed = cells.some(c => c.model.outputs.toJSON().some(o => o.output_type === 'error'));
+  return failed || cells.every(c => c.model.executionCount !== null);
+}"""
+
+
+def write_notebook(path, out) -> None:
+    cells = [SETUP.format(out=str(out)), SHORT, WALK, ARITHMETIC, LONG]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
+    nbformat.write(notebook, path)
+
+
+@pytest.fixture(scope="module")
+def notebook(browser, lab_server):
+    """Write the notebook, run it, interrupt its last cell once its panel has changed; yield it."""
+    token = secrets.token_hex(4)
+    folder = FOLDER / token
+    folder.mkdir(parents=True)
+    path = folder / "panel.ipynb"
+    write_notebook(path, folder)
+    opened = LabNotebook(browser, lab_server, str(path.relative_to(ROOT)))
+    try:
+        opened.open()
+        page = opened.page
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+        page.evaluate(WATCH_PANELS, [SHORT_CELL, LONG_CELL])
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        # The long run's panel has drawn twice: training is under way; interrupt it as a learner would.
+        page.wait_for_function(
+            f"() => window.__panelSources[{LONG_CELL}].length >= 2", timeout=240_000, polling=200
+        )
+        page.evaluate("() => window.jupyterapp.commands.execute('kernel:interrupt')")
+        page.wait_for_function(ALL_DONE, timeout=120_000, polling=500)
+        opened.folder = folder
+        yield opened
+    finally:
+        opened.close()
+        lab_server.shut_down_kernels()
+        shutil.rmtree(folder, ignore_errors=True)
+    assert SAVE_REFUSED not in lab_server.log()
+
+
+def outputs(notebook, index: int) -> list[dict]:
+    return notebook.page.evaluate(CELL_OUTPUTS, index)
+
+
+def printed(notebook, index: int) -> str:
+    return "".join(
+        "".join(o["text"]) if isinstance(o["text"], list) else o["text"]
+        for o in outputs(notebook, index)
+        if o["output_type"] == "stream"
+    )
+
+
+def panel_output(notebook, index: int) -> dict:
+    """Return the cell's one panel output (a display_data with image/png and the status text)."""
+    panels = [o for o in outputs(notebook, index) if "image/png" in o.get("data", {})]
+    assert len(panels) == 1, f"cell {index} should hold one panel slot, holds {len(panels)}"
+    return panels[0]
+
+
+def shown_sources(notebook, index: int) -> list[str]:
+    return notebook.page.evaluate(f"() => window.__panelSources[{index}]")
+
+
+def current_source(notebook, index: int) -> str:
+    return notebook.page.evaluate(
+        """(index) => window.jupyterapp.shell.currentWidget.content.widgets[index]
+             .node.querySelector('.jp-OutputArea img').src""",
+        index,
+    )
+
+
+def test_no_cell_shows_an_error_output(notebook):
+    assert notebook.cell_problems() == []
+
+
+def test_the_panel_changes_in_place_and_ends_on_the_final_frame(notebook, screenshot_dir):
+    steps = int(re.search(r"steps: (\d+)", printed(notebook, SHORT_CELL)).group(1))
+    sources = shown_sources(notebook, SHORT_CELL)
+    assert len(set(sources)) >= 3, "the panel's image should change at least twice"
+    final = panel_output(notebook, SHORT_CELL)
+    status = "".join(final["data"]["text/plain"])
+    assert f"step {steps:,} · " in status and status.endswith("· finished")
+    assert current_source(notebook, SHORT_CELL).endswith(final["data"]["image/png"].strip())
+    assert sources[-1] == current_source(notebook, SHORT_CELL)
+    cell = notebook.page.locator(".jp-Cell").nth(SHORT_CELL)
+    cell.scroll_into_view_if_needed()
+    cell.screenshot(path=screenshot_dir / "07_training_panel.png")
+
+
+def test_an_interrupt_leaves_the_last_frame_and_a_checkpoint(notebook):
+    text = printed(notebook, LONG_CELL)
+    match = re.search(r"stopped: interrupted at step (\d+)", text)
+    assert match, text
+    steps = int(match.group(1))
+    status = "".join(panel_output(notebook, LONG_CELL)["data"]["text/plain"])
+    assert f"step {steps:,} · " in status and status.endswith("· interrupted")
+    assert len(shown_sources(notebook, LONG_CELL)) >= 3  # two frames while training, the last one
+    assert load_checkpoint(notebook.folder / "long" / "checkpoint.pt")["step"] == steps
+
+
+def median_redraw(notebook, explorer, control, keys, focus_handle=True) -> float:
+    times = [
+        notebook.redraw_ms(explorer, control, key, quiet_ms=250, focus_handle=focus_handle)
+        for key in keys
+    ]
+    return statistics.median(times)
+
+
+def test_the_latent_walk_redraws_within_150_ms(notebook, screenshot_dir):
+    explorer = notebook.explorer("latent-walk")
+    image = explorer.locator("img.widget-image").first
+    verdict = explorer.locator(".cnn-verdict")
+    before, before_verdict = image.get_attribute("src"), verdict.inner_text()
+    notebook.move_slider(explorer, "walk step (of 10)", "Home")
+    assert image.get_attribute("src") != before and verdict.inner_text() != before_verdict
+    assert re.search(r"classifier: \d \(p = [01]\.\d\d\)", verdict.inner_text())
+    slider = notebook.control(explorer, "slider", "walk step (of 10)")
+    walk_ms = median_redraw(notebook, explorer, slider, ["ArrowRight"] * 5 + ["ArrowLeft"] * 5)
+    end = notebook.control(explorer, "slider", "end sample #")
+    end_ms = median_redraw(notebook, explorer, end, ["ArrowRight", "ArrowRight", "ArrowLeft"])
+    direction = notebook.control(explorer, "dropdown", "direction").locator("select")
+    direction.select_option(index=1)
+    notebook.settle(explorer, quiet_ms=200)
+    amount = notebook.control(explorer, "slider", "amount (×1/5)")
+    amount_ms = median_redraw(notebook, explorer, amount, ["ArrowRight", "ArrowRight", "ArrowLeft"])
+    assert notebook.distorted_images(explorer) == []
+    explorer.screenshot(path=screenshot_dir / "07_latent_walk.png")
+    record = {"walk_ms": walk_ms, "end_sample_ms": end_ms, "amount_ms": amount_ms}
+    (screenshot_dir / "07_latent_redraw.json").write_text(json.dumps(record))
+    print("latent walk median redraw (ms):", record)
+    assert max(record.values()) <= REDRAW_LIMIT_MS, record
+
+
+def test_digit_arithmetic_dropdowns_redraw_within_150_ms(notebook, screenshot_dir):
+    explorer = notebook.explorer("digit-arithmetic")
+    image = explorer.locator("img.widget-image").first
+    target = notebook.control(explorer, "dropdown", "target digit").locator("select")
+    before = image.get_attribute("src"), explorer.locator(".cnn-formula").inner_text()
+    target.select_option(index=0 if target.evaluate("el => el.selectedIndex") else 1)
+    notebook.settle(explorer, quiet_ms=250)
+    assert image.get_attribute("src") != before[0]
+    assert explorer.locator(".cnn-formula").inner_text() != before[1]
+    assert re.match(
+        r"[✓✗] the classifier reads the result as \d", explorer.locator(".cnn-check").inner_text()
+    )
+    target.select_option(index=0)
+    notebook.settle(explorer, quiet_ms=250)
+    source = notebook.control(explorer, "dropdown", "source sample").locator("select")
+    keys = ["ArrowDown", "ArrowDown", "ArrowUp"]
+    source_ms = median_redraw(notebook, explorer, source, keys, focus_handle=False)
+    target_ms = median_redraw(notebook, explorer, target, keys, focus_handle=False)
+    explorer.screenshot(path=screenshot_dir / "07_digit_arithmetic.png")
+    print("digit arithmetic median redraw (ms):", {"source": source_ms, "target": target_ms})
+    assert max(source_ms, target_ms) <= REDRAW_LIMIT_MS
+
+
+def test_every_explorer_on_the_page_redraws_when_its_first_control_moves(notebook):
+    assert set(notebook.explorer_names()) == {"latent-walk", "digit-arithmetic"}
+    assert notebook.explorers_that_do_not_redraw() == []
