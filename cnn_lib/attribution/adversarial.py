@@ -13,6 +13,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from cnn_lib.device import torch_threads
+
 __all__ = ["fgsm", "accuracy_under_fgsm"]
 
 
@@ -42,12 +44,18 @@ def accuracy_under_fgsm(
 ) -> list[float]:
     """Return the model's accuracy on FGSM-perturbed ``images`` for each ε in ``epsilons``."""
     accuracies = []
-    for epsilon in epsilons:
-        correct = 0
-        for start in range(0, len(images), batch_size):
-            x, y = images[start : start + batch_size], labels[start : start + batch_size]
-            with torch.no_grad():
-                predicted = model(fgsm(model, x, y, float(epsilon))).argmax(1)
-            correct += int((predicted == y).sum())
-        accuracies.append(correct / len(images))
+    with torch_threads(1):
+        for epsilon in epsilons:
+            accuracies.append(_accuracy(model, images, labels, float(epsilon), batch_size))
     return accuracies
+
+
+def _accuracy(model, images, labels, epsilon: float, batch_size: int) -> float:
+    """Return the share of ``images`` still classified right after FGSM with ``epsilon``."""
+    correct = 0
+    for start in range(0, len(images), batch_size):
+        x, y = images[start : start + batch_size], labels[start : start + batch_size]
+        with torch.no_grad():
+            predicted = model(fgsm(model, x, y, epsilon)).argmax(1)
+        correct += int((predicted == y).sum())
+    return correct / len(images)

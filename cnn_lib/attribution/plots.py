@@ -17,6 +17,7 @@ from cnn_lib.palette import (
     KERNEL_COLOR,
     OUTPUT_COLOR,
     PADDING_COLOR,
+    TEXT_COLOR,
 )
 from cnn_lib.plots import new_figure
 
@@ -142,7 +143,7 @@ def plot_adversarial_examples(
             axes = grid[row, index]
             axes.imshow(stack[index].reshape(stack.shape[-2:]), cmap="gray_r", vmin=0, vmax=1)
             fooled = row == 1 and int(predictions[index]) != int(labels[index])
-            axes.set_title(title, fontsize=10, color=HIGHLIGHT_COLOR if fooled else None)
+            axes.set_title(title, fontsize=10, color=HIGHLIGHT_COLOR if fooled else TEXT_COLOR)
             axes.axis("off")
     figure.suptitle(
         f"FGSM with ε = {epsilon:g}: original (top), perturbed and its new prediction (bottom)"
