@@ -202,7 +202,8 @@ def is_unfilled(function: Callable) -> bool:
         # No source to read (defined in `python -c`, say): a body of `...` or `pass` compiles
         # to the same bytecode as an empty function's, whatever the arguments.
         code = getattr(function, "__code__", None)
-        return code is not None and code.co_code == _empty.__code__.co_code
+        empty = {_empty.__code__.co_code, _empty_documented.__code__.co_code}
+        return code is not None and code.co_code in empty
     definition = tree.body[0] if tree.body else None
     if not isinstance(definition, ast.FunctionDef | ast.AsyncFunctionDef):
         return False
@@ -219,8 +220,12 @@ def is_unfilled(function: Callable) -> bool:
     )
 
 
-def _empty():
-    """An unfilled function, for :func:`is_unfilled` to compare with."""
+# Unfilled functions, without and with a docstring, for is_unfilled to compare bytecode with.
+def _empty(): ...
+
+
+def _empty_documented():
+    """A docstring moves None to the second constant, which changes the bytecode."""
     ...
 
 
