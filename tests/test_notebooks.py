@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from cnn_lib.exercises.base import PROMPT
+from cnn_lib.exercises.base import CODE_PROMPT, PROMPT
 from tools.notebook_opening import SERIES, colab_badge, navigation, repository_url, setup_source
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,6 +99,10 @@ def test_checked_cells_have_stored_output_and_use_the_tag_not_a_comment(notebook
 EXERCISES_PENDING: set[str] = set()
 
 CHECK_CELL = re.compile(r"^(?:#[^\n]*\n)*answer = None  # your answer\n(q\d+)\.check\(answer\)$")
+# A coding exercise: a function whose body is `...` (after an optional docstring), then its check.
+CODE_CHECK_CELL = re.compile(
+    r'^def (\w+)\([^)]*\):\n(?:    """[^\n]*"""\n)?    \.\.\.\n\n\n(q\d+)\.check\(\1\)$'
+)
 
 
 def exercise_module(notebook_path: Path):
@@ -145,14 +149,18 @@ def test_every_exercise_is_answered_in_a_cell_and_checked(request, notebook_path
     assert any(cell.source == imports for cell in section), imports
     checked = []
     for index, cell in enumerate(section):
-        match = CHECK_CELL.match(cell.source) if cell.cell_type == "code" else None
-        if not match:
+        is_code = cell.cell_type == "code"
+        match = CHECK_CELL.match(cell.source) if is_code else None
+        coded = CODE_CHECK_CELL.match(cell.source) if is_code else None
+        if not (match or coded):
             continue
-        name = match.group(1)
+        name = match.group(1) if match else coded.group(2)
+        prompt = PROMPT if match else CODE_PROMPT.format(name=coded.group(1))
         checked.append(name)
-        # The committed answer is None, so the stored output is the prompt (tag-checked by nbval).
+        # The committed answer is None (or the body `...`), so the stored output is the prompt
+        # (tag-checked by nbval).
         assert "nbval-check-output" in cell.metadata.get("tags", []), name
-        assert output_text(cell).strip() == PROMPT, name
+        assert output_text(cell).strip() == prompt, name
         hint_cell = section[index + 1]
         assert hint_cell.source == f"# {name}.hint()\n# {name}.solution()", name
     assert checked == names

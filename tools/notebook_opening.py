@@ -24,6 +24,7 @@ SERIES = [
     "03_pooling.ipynb",
     "04_transposed_convolution.ipynb",
     "05_cnn_architecture.ipynb",
+    "06_why_convolution.ipynb",
     "07_dcgan.ipynb",
 ]
 
