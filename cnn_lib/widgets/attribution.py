@@ -110,14 +110,17 @@ class AttributionExplorer(Explorer):
     # -- layout -------------------------------------------------------------------
 
     def body(self) -> list[widgets.Widget]:
-        column = lambda *children: widgets.VBox(list(children))  # noqa: E731
+        # Fixed widths, so the headings of neighbouring columns never run into each other.
+        column = lambda *children, width="190px": widgets.VBox(  # noqa: E731
+            list(children), layout=widgets.Layout(width=width)
+        )
         row = widgets.Layout(align_items="flex-start", min_height="220px")
         return [
             widgets.HBox(
                 [
                     column(widgets.HTML("<b>what the network reads</b>"), self.digit_image),
                     column(widgets.HTML("<b>the map over it</b>"), self.map_image, self.caption),
-                    column(widgets.HTML("<b>softmax probabilities</b>"), self.bars),
+                    column(widgets.HTML("<b>softmax probabilities</b>"), self.bars, width="240px"),
                     self.pad_box,
                 ],
                 layout=row,
