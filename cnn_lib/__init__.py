@@ -20,8 +20,13 @@ notebook                         modules
 05 A whole CNN                   ``classifier/`` (``data.py``, ``model.py``, ``train.py``),
                                  ``layer_cost.py``, ``draw/feature_maps.py``,
                                  ``widgets/feature_maps.py``
-07 DCGAN                         ``dcgan/`` (models, recipes, training, checkpoints, metrics,
-                                 CLI)
+06 Why convolution, what a CNN   ``weight_sharing/`` (the locally connected layer, the models
+   looks at                      compared, shifts, data efficiency), ``attribution/`` (saliency,
+                                 SmoothGrad, Grad-CAM, occlusion, their checks, FGSM),
+                                 ``draw/attribution.py``, ``widgets/attribution.py``
+07 DCGAN                         ``dcgan/`` (models, recipes, training, the live panel,
+                                 checkpoints, metrics, CLI), ``draw/latent.py``,
+                                 ``widgets/latent.py``
 ===============================  ==============================================================
 
 The layers, bottom to top (imports point down only; ``make lint`` checks it with import-linter):
@@ -32,8 +37,9 @@ The layers, bottom to top (imports point down only; ``make lint`` checks it with
 - ``draw/`` — ``draw_*``: SVG strings and PNG bytes; ``plots.py`` and ``figures.py`` —
   ``plot_*``: matplotlib Figures (plots of data; the course figures, ``python -m cnn_lib.figures``)
 - ``widgets/`` — the explorers: controls and wiring over ``draw`` and ``ops``, nothing else
-- ``classifier/`` (notebook 05's CNN, in PyTorch) sits beside ``draw``; ``dcgan/`` sits on top and
-  scores its digits with that classifier
+- ``classifier/`` (notebook 05's CNN, in PyTorch) sits beside ``draw``; ``weight_sharing/`` and
+  ``attribution/`` (notebook 06) sit above the plots and below the explorers; ``dcgan/`` sits on
+  top and scores its digits with that classifier
 - beside them: ``device.py`` (device, CPU threads), ``data.py`` (the photo and the digits),
   ``notebook.py``, and ``exercises/`` (``nb00.py`` … ``nb07.py``: each notebook's exercise
   checks, with a hint and a solution on request)

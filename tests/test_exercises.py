@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 import torch
 
-from cnn_lib.exercises import nb00, nb01, nb02, nb03, nb04, nb05, nb07
-from cnn_lib.exercises.base import PROMPT
+from cnn_lib.exercises import nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07
+from cnn_lib.exercises.base import CODE_PROMPT, PROMPT, CodingExercise
 
-MODULES = [nb00, nb01, nb02, nb03, nb04, nb05, nb07]
+MODULES = [nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07]
 EXERCISES = [
     (module.__name__.rsplit(".", 1)[-1], name, getattr(module, name))
     for module in MODULES
@@ -21,14 +21,18 @@ EXERCISES = [
 
 @pytest.mark.parametrize("notebook, name, exercise", EXERCISES, ids=lambda v: str(v)[:8])
 def test_reference_answer_passes(notebook, name, exercise):
-    correct, message = exercise.feedback(exercise.expected)
+    coding = isinstance(exercise, CodingExercise)  # answered with a function, not a value
+    correct, message = exercise.feedback(exercise.reference if coding else exercise.expected)
     assert correct and message.startswith("✓"), (notebook, name, message)
 
 
 @pytest.mark.parametrize("notebook, name, exercise", EXERCISES, ids=lambda v: str(v)[:8])
 def test_unanswered_exercise_prompts_and_gives_nothing_away(notebook, name, exercise):
-    assert exercise.feedback(None) == (False, PROMPT)
-    assert exercise.solution_text not in PROMPT
+    prompt = (
+        CODE_PROMPT.format(name="your function") if isinstance(exercise, CodingExercise) else PROMPT
+    )
+    assert exercise.feedback(None) == (False, prompt)
+    assert exercise.solution_text not in prompt
 
 
 def test_every_notebook_has_three_to_five_exercises():
@@ -123,6 +127,19 @@ WRONG_ANSWERS = [
     (nb07.q2, "c", "round to exactly"),
     (nb07.q3, "b", "end, not the start"),
     (nb07.q3, "c", "fooled"),
+    # notebook 06: a count, two functions the learner writes, a layer
+    (nb06.q1, 112_896, "biases"),
+    (nb06.q1, 160, "convolution"),
+    (nb06.q2, lambda i, k, c, o: o * (i - k + 1) ** 2 * c * k * k, "bias is forgotten"),
+    (nb06.q2, lambda i, k, c, o: o * (c * k * k + 1), "shared by mistake"),
+    (nb06.q3, lambda images, pixels: torch.roll(images, pixels, -1), "torch.roll"),
+    (
+        nb06.q3,
+        lambda images, pixels: torch.nn.functional.pad(images, (0, pixels))[..., pixels:],
+        "moved left",
+    ),
+    (nb06.q4, "a", "moves its map with its input"),
+    (nb06.q4, "b", "ReLU acts on each value alone"),
 ]
 
 
