@@ -73,9 +73,37 @@ WRONG_ANSWERS = [
     (nb02.q1, 12.5, "kept the fraction"),
     (nb02.q1, 13, "rounded 11.5 up"),
     (nb02.q1, 6, "misprinted /2"),
-    (nb02.q2, 1, "answer for a 3×3 kernel"),
-    (nb02.q2, 4, "each side"),
-    (nb02.q2, 3, "Too much"),
+    (nb00.q2, 1, "3×3 kernel"),
+    (nb00.q2, 2.5, "no whole number"),
+    (nb00.q2, 3, "Too much"),
+    (nb00.q3, 24, "stride is forgotten"),
+    (nb01.q1, [[0, 1, 0], [0, 0, 0], [0, 0, 0]], "image moves down"),
+    (nb01.q1, [[0, 0, 0], [0, 0, 0], [0, 1, 0]], "image moves up"),
+    (nb02.q1, 11, "adds 1 for the first window"),
+    (nb02.q4, (2, 9), "swapped"),
+    (nb02.q5, (9, 2), "multiplies it again"),
+    (nb02.q3, [(3, 2, 1), (8, 2, 3)], "k = 8, outside 1–7"),
+    (nb02.q3, [(3, 2, 1), (3, 2, 4)], "p = 4, outside 0–3"),
+    # the coding exercises: a typical wrong implementation each
+    (nb01.q5, lambda x, w: nb01._cross_correlation_reference(x, w[::-1, ::-1].copy()), "flipped"),
+    (nb01.q5, lambda x, w: nb01._cross_correlation_reference(x, w)[:-1, :-1], "off by one"),
+    (
+        nb01.q5,
+        lambda x, w: np.pad(
+            nb01._cross_correlation_reference(x, w), ((0, w.shape[0] - 1), (0, w.shape[1] - 1))
+        ),
+        "input's size",
+    ),
+    (
+        nb02.q2,
+        lambda i, k, s=1, p=0, d=1: (i + 2 * p - d * (k - 1) - 1) / s + 1,
+        "floor is missing",
+    ),
+    (nb02.q2, lambda i, k, s=1, p=0, d=1: (i + 2 * p - d * (k - 1) - 1) // 2 + 1, "/2 misprint"),
+    (nb02.q2, lambda i, k, s=1, p=0, d=1: (i + 2 * p - k) / 2 + 1, "/2 misprint"),
+    (nb02.q2, lambda i, k, s=1, p=0, d=1: (i + 2 * p - d * (k - 1) - 1) // s, "+ 1 is forgotten"),
+    (nb02.q2, lambda i, k, s=1, p=0, d=1: (i + 2 * p - k) // s + 1, "Dilation is ignored"),
+    (nb02.q2, lambda i, k, s=1, p=0, d=1: (i + p - d * (k - 1) - 1) // s + 1, "counted once"),
     (nb02.q3, [(3, 2, 1), (5, 3, 1)], "(5, 3, 1) gives"),
     (nb02.q3, [(3, 2, 1), (4, 2, 1)], "some are missing"),
     (nb02.q4, (12, 3), "d(k − 1) + 1, not d·k"),
@@ -162,8 +190,88 @@ def test_every_exercise_has_at_least_two_specific_wrong_answer_messages():
 
 def test_generic_wrong_answer_says_wrong_without_the_answer():
     message = says(nb02.q1, 999)
-    assert "Not 999" in message and "q1.hint()" in message
+    assert "Not 999" in message and "For a hint, run q1.hint()." in message
     assert "12" not in message
+
+
+def test_the_hint_prompt_after_a_question_reads_as_a_sentence():
+    message = says(nb01.q2, 0.7)
+    assert "What is Σ c·w? For a hint, run q2.hint()." in message
+    assert "?:" not in message
+
+
+# Honest forms of the right answer: NumPy and PyTorch numbers, arrays, tensors.
+
+
+@pytest.mark.parametrize(
+    "answer", [np.int64(24), np.float64(24.0), np.array(24), torch.tensor(24), torch.tensor(24.0)]
+)
+def test_numpy_and_torch_numbers_are_read_as_numbers(answer):
+    assert nb00.q1.feedback(answer)[0]
+
+
+def test_a_message_never_echoes_a_numpy_type():
+    message = says(nb00.q1, np.float64(-1.0))
+    assert "Not -1.0." in message and "np." not in message and "float64" not in message
+    message = says(nb02.q4, (np.int64(12), np.int64(3)))
+    assert "Not (12, 3)." in message and "int64" not in message
+
+
+def test_a_tensor_of_several_numbers_is_not_one_number():
+    assert "a number" in says(nb00.q1, torch.tensor([24, 24]))
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        lambda rows: np.array(rows),
+        lambda rows: torch.tensor(rows),
+        lambda rows: [tuple(np.int64(v) for v in row) for row in rows],
+        lambda rows: [np.array(row) for row in rows],
+    ],
+    ids=["array", "tensor", "np.int64 tuples", "list of arrays"],
+)
+def test_nb02_q3_accepts_the_right_set_as_array_tensor_or_numpy_tuples(form):
+    rows = sorted(nb02.q3.expected)
+    assert nb02.q3.feedback(form(rows))[0]
+
+
+def test_nb02_q3_a_tuple_outside_the_range_is_told_so_not_that_32_is_not_32():
+    message = says(nb02.q3, [*nb02.q3.expected, (8, 2, 3)])
+    assert "outside the range" in message and "not 32" not in message
+
+
+def test_nb02_q1_a_forgotten_plus_one_is_not_told_it_left_out_the_padding():
+    assert "left out the" not in says(nb02.q1, 11)
+
+
+def test_an_answer_right_to_the_asked_decimals_is_accepted():
+    exercise = replace(nb01.q2, expected=8.0, decimals=3)
+    assert exercise.feedback(8.000025)[0]
+    assert exercise.feedback(np.float64(7.9996))[0]
+    assert not exercise.feedback(8.002)[0]
+    assert not replace(nb01.q2, expected=8.0).feedback(8.000025)[0]  # no precision asked: exact
+
+
+def test_an_answer_rounded_to_too_few_decimals_is_asked_for_more():
+    exercise = replace(nb01.q2, expected=2.12693, decimals=3, mistakes=[])
+    assert exercise.feedback(2.127)[0]
+    message = says(exercise, 2.13)
+    assert "rounded to 2 decimal places. Give 3." in message
+
+
+def test_a_coding_exercise_shows_numpy_results_as_plain_numbers():
+    message = says(nb02.q2, lambda i, k, s=1, p=0, d=1: np.float64(-1.0))
+    assert "returned -1.0;" in message and "np." not in message
+
+
+def test_unfilled_coding_exercises_are_reported_as_unfilled():
+    def my_output_size(i, k, s=1, p=0, d=1):
+        """Return the output size."""
+        ...
+
+    correct, message = nb02.q2.feedback(my_output_size)
+    assert not correct and message == CODE_PROMPT.format(name="my_output_size")
 
 
 def test_a_kernel_with_batch_and_channel_axes_or_as_a_tensor_is_read_as_3x3():
@@ -198,16 +306,30 @@ def test_nb01_q2_is_what_conv2d_gives_on_a_constant_image():
     assert np.allclose(out, nb01.q2.expected)
 
 
-def test_nb02_q2_is_the_one_padding_that_halves_every_input_for_a_5x5_kernel():
-    from cnn_lib.arithmetic import conv_output_size
+def test_nb02_q2_reference_is_torchs_output_size_over_a_grid():
+    import itertools
 
-    def halves(p):
-        sizes = [i for i in range(1, 21) if i + 2 * p >= 5]
-        return len(sizes) == 20 and all(
-            conv_output_size(i, 5, 2, p) == math.ceil(i / 2) for i in sizes
+    for i, k, s, p, d in itertools.product(range(1, 13), range(1, 6), (1, 2, 3), (0, 1, 2), (1, 2)):
+        if i + 2 * p < d * (k - 1) + 1:
+            continue  # torch refuses; the exercise never asks
+        out = torch.nn.functional.conv2d(
+            torch.zeros(1, 1, i, i), torch.zeros(1, 1, k, k), stride=s, padding=p, dilation=d
         )
+        assert nb02.q2.reference(i, k, s, p, d) == out.shape[-1], (i, k, s, p, d)
 
-    assert [p for p in range(5) if halves(p)] == [nb02.q2.expected]
+
+def test_nb02_q2_cases_all_fit_and_name_every_mistake_on_a_case_of_its_own():
+    for case in nb02.q2.all_cases():
+        i, k, s, p, d = case
+        assert i + 2 * p >= d * (k - 1) + 1, case
+
+
+def test_nb01_q5_reference_is_torch_conv2d_and_matches_the_librarys_loops():
+    from cnn_lib.ops import conv2d_loops
+
+    for x, w in nb01.q5.all_cases():
+        loops = conv2d_loops(x[None, None], w[None, None])[0, 0]
+        assert np.allclose(nb01.q5.reference(x, w), loops)
 
 
 def test_nb02_q1_matches_torch():

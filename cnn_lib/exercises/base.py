@@ -21,6 +21,7 @@ A worked example::
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,28 +33,55 @@ class AnswerFormError(ValueError):
     """An answer of the wrong form (a word where a number belongs, a list where a shape does)."""
 
 
+def _plain_number(answer: Any) -> int | float | None:
+    """Return ``answer`` as a Python int or float, or None when it is not one number.
+
+    NumPy scalars (``np.float64``, ``np.int64``), 0-d or one-element arrays and tensors are
+    numbers too: a learner who computes an answer with NumPy or PyTorch gets one of those.
+    """
+    if isinstance(answer, str | bytes):
+        return None
+    if hasattr(answer, "item") and not isinstance(answer, int | float):
+        try:
+            answer = answer.item()
+        except (ValueError, RuntimeError, TypeError):  # more than one element
+            return None
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
+        return None
+    if isinstance(answer, numbers.Integral):
+        return int(answer)
+    return float(answer)
+
+
 def number(answer: Any) -> int | float:
-    """Read a number: ints stay ints, a float equal to a whole number becomes an int."""
-    if (
-        isinstance(answer, bool)
-        or not isinstance(answer, int | float)
-        and not hasattr(answer, "item")
-    ):
+    """Read a number: ints stay ints, a float equal to a whole number becomes an int.
+
+    NumPy and PyTorch numbers (``np.float64(24.0)``, ``torch.tensor(24)``) read as plain ones.
+    """
+    value = _plain_number(answer)
+    if value is None:
         raise AnswerFormError("a number, like 12")
-    value = answer.item() if hasattr(answer, "item") else answer
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
 
 
+def whole_number(answer: Any) -> int:
+    """Read a whole number (``3``, ``np.int64(3)``, ``torch.tensor(3)``, ``3.0``)."""
+    value = _plain_number(answer)
+    if value is None or isinstance(value, float) and not value.is_integer():
+        raise AnswerFormError("a whole number, like 3")
+    return int(value)
+
+
 def shape(answer: Any) -> tuple[int, ...]:
-    """Read a shape: a tuple, list or ``torch.Size`` of whole numbers."""
+    """Read a shape: a tuple, list, ``torch.Size``, array or tensor of whole numbers."""
     if isinstance(answer, str) or not hasattr(answer, "__iter__"):
         raise AnswerFormError("a shape, like (1, 16, 14, 14)")
-    values = tuple(answer)
-    if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-        raise AnswerFormError("a shape of whole numbers, like (1, 16, 14, 14)")
-    return values
+    try:
+        return tuple(whole_number(v) for v in answer)
+    except AnswerFormError:
+        raise AnswerFormError("a shape of whole numbers, like (1, 16, 14, 14)") from None
 
 
 def choice(letters: str) -> Callable[[Any], str]:
@@ -126,9 +154,26 @@ def equals(value: Any) -> Callable[[Any], bool]:
     return matches
 
 
+def _plain(answer: Any) -> Any:
+    """Return ``answer`` with NumPy and PyTorch values turned into plain Python ones (for messages)."""
+    value = _plain_number(answer)
+    if value is not None:
+        return value
+    if hasattr(answer, "tolist") and not isinstance(answer, str):
+        return answer.tolist()
+    if isinstance(answer, tuple | list):
+        return type(answer)(_plain(item) for item in answer)
+    if isinstance(answer, set | frozenset):
+        return sorted((_plain(item) for item in answer), key=repr)
+    return answer
+
+
 def _shown(answer: Any) -> str:
-    """Return the answer as the learner wrote it, or "that" when it would not fit on a line."""
-    text = repr(answer)
+    """Return the answer as the learner wrote it, or "that" when it would not fit on a line.
+
+    Numbers are written plainly: ``-1.0``, never ``np.float64(-1.0)``.
+    """
+    text = repr(_plain(answer))
     return text if len(text) <= 60 and "\n" not in text else "that"
 
 
@@ -136,9 +181,44 @@ def _default_same(answer: Any, expected: Any) -> bool:
     return equals(expected)(answer)
 
 
+def _sentence(text: str) -> str:
+    """Return ``text`` ending in a full stop, question or exclamation mark."""
+    text = text.strip()
+    return text if text.endswith((".", "?", "!")) else f"{text}."
+
+
+def _within(value: Any, expected: Any, tolerance: float) -> bool:
+    """Return True when two numbers (or tuples of numbers) differ by at most ``tolerance`` each."""
+    if isinstance(expected, tuple):
+        return (
+            isinstance(value, tuple)
+            and len(value) == len(expected)
+            and all(_within(v, e, tolerance) for v, e in zip(value, expected, strict=True))
+        )
+    if _plain_number(value) is None or _plain_number(expected) is None:
+        return equals(expected)(value)
+    return abs(value - expected) <= tolerance * (1 + 1e-9)
+
+
+def _rounded_to(value: Any, expected: Any, decimals: int) -> int | None:
+    """Return n < decimals when ``value`` is ``expected`` rounded to n decimals, else None."""
+    if _plain_number(value) is None or _plain_number(expected) is None:
+        return None
+    for places in range(decimals):
+        if math.isclose(value, round(expected, places), rel_tol=0, abs_tol=1e-12):
+            return places
+    return None
+
+
 @dataclass
 class Exercise:
-    """One exercise: the reference answer, how to read an answer, typical mistakes, hint, solution."""
+    """One exercise: the reference answer, how to read an answer, typical mistakes, hint, solution.
+
+    ``decimals``: where the question asks for a number to so many decimal places, every answer
+    within half a unit of the last place is right (``decimals=3`` accepts 8.000025 for 8 and
+    2.1269 or 2.127 for 2.12693), and an answer rounded to fewer places is told to give more.
+    Without it a float must match to about six significant digits.
+    """
 
     name: str
     expected: Any
@@ -147,8 +227,15 @@ class Exercise:
     solution_text: str
     mistakes: Sequence[Mistake] = field(default_factory=list)
     correct_note: str = ""
-    wrong_note: str = "Check each step again, or ask for a hint"
+    wrong_note: str = "Check each step again."
     same: Callable[[Any, Any], bool] = _default_same
+    decimals: int | None = None
+
+    def is_right(self, value: Any) -> bool:
+        """Return True when an answer, already read by ``kind``, is the expected one."""
+        if self.decimals is not None and _within(value, self.expected, 0.5 * 10**-self.decimals):
+            return True
+        return self.same(value, self.expected)
 
     def feedback(self, answer: Any) -> tuple[bool, str]:
         """Return (correct?, the message check prints), without printing."""
@@ -157,8 +244,8 @@ class Exercise:
         try:
             value = self.kind(answer)
         except AnswerFormError as error:
-            return False, f"✗ The answer should be {error}; got {answer!r}."
-        if self.same(value, self.expected):
+            return False, f"✗ The answer should be {error}; got {_shown(answer)}."
+        if self.is_right(value):
             note = f" {self.correct_note}" if self.correct_note else ""
             return True, f"✓ Correct.{note}"
         for mistake in self.mistakes:
@@ -167,7 +254,18 @@ class Exercise:
                     return False, f"✗ Not {_shown(answer)}. {mistake.says(value)}"
             except (TypeError, ValueError, IndexError):
                 continue
-        return False, f"✗ Not {_shown(answer)}. {self.wrong_note}: {self.name}.hint()."
+        if self.decimals is not None:
+            places = _rounded_to(value, self.expected, self.decimals)
+            if places is not None:
+                return False, (
+                    f"✗ Not {_shown(answer)}: that is the answer rounded to {places} decimal "
+                    f"place{'s' if places != 1 else ''}. Give {self.decimals}."
+                )
+        return False, f"✗ Not {_shown(answer)}. {_sentence(self.wrong_note)} {self.ask_for_hint()}"
+
+    def ask_for_hint(self) -> str:
+        """Return the sentence that tells where the hint is."""
+        return f"For a hint, run {self.name}.hint()."
 
     def check(self, answer: Any) -> None:
         """Print whether ``answer`` is right, and if not, what is wrong with it."""
@@ -274,6 +372,9 @@ def _describe(value: Any) -> str:
 
 
 def _shown_value(value: Any) -> str:
+    number_value = _plain_number(value) if getattr(value, "ndim", 0) == 0 else None
+    if number_value is not None:
+        return repr(number_value)
     size = value.numel() if hasattr(value, "numel") else getattr(value, "size", None)
     if (
         hasattr(value, "tolist")
@@ -369,7 +470,7 @@ class CodingExercise:
                 Exception
             ):  # a mistake's version may fail on other inputs; it is then not this one
                 continue
-        return f"{text} Compare with the case by hand, or ask for a hint: {self.name}.hint()."
+        return f"{text} Work this case out by hand. For a hint, run {self.name}.hint()."
 
     def check(self, function: Any) -> None:
         """Print whether ``function`` agrees with the reference, and if not, where and why."""

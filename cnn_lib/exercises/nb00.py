@@ -45,6 +45,20 @@ q2 = Exercise(
             "That is the total number of extra pixels a row needs (k − 1 = 4); p is added on each "
             "side, so it counts twice in i + 2p.",
         ),
+        Mistake(
+            equals(1),
+            "p = 1 keeps the size for a 3×3 kernel: conv_output_size(28, 5, p=1) is 26. A 5×5 "
+            "kernel loses more pixels per row, so it needs more padding on each side.",
+        ),
+        Mistake(
+            equals((K) / 2),
+            "k/2 = 2.5 is no whole number of pixels. The output keeps its size when the padding of "
+            "both sides together, 2p, makes up the k − 1 pixels the kernel loses.",
+        ),
+        Mistake(
+            equals(3),
+            "Too much: conv_output_size(28, 5, p=3) is 30, not 28 (each extra pixel of p adds 2).",
+        ),
         Mistake(equals(K), "p = k pads too much: conv_output_size(28, 5, p=5) is 34, not 28."),
         Mistake(
             equals(0), "With p = 0 the output is 24: the kernel needs room to sit on the edge."
@@ -76,6 +90,11 @@ q3 = Exercise(
         Mistake(
             equals((SIDE - K) // 2),
             "You floored the fraction; now add the 1 for the first position.",
+        ),
+        Mistake(
+            equals(conv_output_size(SIDE, K)),
+            "That is the stride-1 size from exercise 1: the stride is forgotten. With s = 2 the "
+            "window jumps 2 pixels at a time, so divide i + 2p − k by s.",
         ),
     ],
     hint_text="Print substituted_formula('conv', i=28, k=5, s=2): the floor acts on the whole "

@@ -1,4 +1,5 @@
-"""Notebook 01's exercises: what a kernel computes (on ``step_grid()``, the notebook's x)."""
+"""Notebook 01's exercises: what a kernel computes (on ``step_grid()``, the notebook's x), and the
+cross-correlation loop the learner writes."""
 
 from __future__ import annotations
 
@@ -6,7 +7,16 @@ from typing import Any
 
 import numpy as np
 
-from cnn_lib.exercises.base import AnswerFormError, Exercise, Mistake, equals, number, set_of
+from cnn_lib.exercises.base import (
+    AnswerFormError,
+    CodeMistake,
+    CodingExercise,
+    Exercise,
+    Mistake,
+    equals,
+    number,
+    set_of,
+)
 from cnn_lib.ops.conv import step_grid
 from cnn_lib.ops.kernels import KERNELS, kernel
 
@@ -54,6 +64,21 @@ q1 = Exercise(
         Mistake(
             lambda answer: np.array_equal(answer, _one_at(1, 1)),
             "That is the identity kernel: every pixel copies itself, nothing moves.",
+        ),
+        Mistake(
+            # A single 1 above or below the middle, in the middle column: up or down.
+            lambda answer: (
+                np.count_nonzero(answer) == 1 and answer[:, 1].sum() == 1 and answer[1, 1] == 0
+            ),
+            lambda answer: (
+                "That kernel copies each pixel's "
+                + (
+                    "upper neighbour, so the image moves down"
+                    if answer[0, 1]
+                    else "lower neighbour, so the image moves up"
+                )
+                + ". Moving right means copying the neighbour on the left, in the middle row."
+            ),
         ),
         Mistake(
             # A single 1 in the left column, above or below the middle: right and up/down.
@@ -154,4 +179,87 @@ q4 = Exercise(
     "result exactly when np.array_equal(w, w[::-1, ::-1]).",
     solution_text="[name for name, w in KERNELS.items() if np.array_equal(w, w[::-1, ::-1])] → "
     f"{sorted(_symmetric)}.",
+)
+
+
+# q5: the learner writes the loops. Checked against torch.nn.functional.conv2d.
+
+
+def _cross_correlation_reference(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Return the unpadded, stride-1 cross-correlation of a 2-D x with a 2-D w, by PyTorch."""
+    import torch
+
+    x_t = torch.as_tensor(np.asarray(x, dtype=float))[None, None]
+    w_t = torch.as_tensor(np.asarray(w, dtype=float))[None, None]
+    return torch.nn.functional.conv2d(x_t, w_t)[0, 0].numpy()
+
+
+def _flipped(x, w):
+    return _cross_correlation_reference(x, np.asarray(w)[::-1, ::-1].copy())
+
+
+def _one_short(x, w):
+    return _cross_correlation_reference(x, w)[:-1, :-1]
+
+
+def _input_sized(x, w):
+    out = np.zeros(np.shape(x))
+    valid = _cross_correlation_reference(x, w)
+    out[: valid.shape[0], : valid.shape[1]] = valid
+    return out
+
+
+def _same_map(received: Any, expected: np.ndarray) -> bool:
+    try:
+        received = np.asarray(received, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return received.shape == expected.shape and np.allclose(received, expected, atol=1e-9)
+
+
+def _correlation_cases(rng) -> list[tuple]:
+    cases = []
+    for _ in range(15):
+        height, width = rng.randint(2, 8), rng.randint(2, 8)
+        k_h, k_w = rng.randint(1, height), rng.randint(1, width)
+        x = np.array([[rng.randint(-3, 3) for _ in range(width)] for _ in range(height)], float)
+        w = np.array([[rng.randint(-2, 2) for _ in range(k_w)] for _ in range(k_h)], float)
+        cases.append((x, w))
+    return cases
+
+
+_wide = np.arange(24.0).reshape(4, 6) % 5
+q5 = CodingExercise(
+    "q5",
+    reference=_cross_correlation_reference,
+    cases=[
+        (_x, kernel("Sobel x")),
+        (_wide, np.array([[1.0, 0.0, -1.0], [2.0, 1.0, 0.0]])),
+        (_wide, np.array([[2.0]])),
+        (_wide[:3, :3], kernel("Laplacian")),
+    ],
+    random_cases=_correlation_cases,
+    same=_same_map,
+    mistakes=[
+        CodeMistake(
+            _flipped,
+            "The kernel is flipped by 180°: that is convolution as mathematics defines it. "
+            "Cross-correlation, what conv2d computes, multiplies x[r + a, c + b] by w[a, b].",
+        ),
+        CodeMistake(
+            _one_short,
+            "The output is one row and one column short (off by one): a kernel of height k_h "
+            "fits at H − k_h + 1 positions, range(H - k_h + 1) in Python.",
+        ),
+        CodeMistake(
+            _input_sized,
+            "The output has the input's size: without padding it is (H − k_h + 1)×(W − k_w + 1), "
+            "and the extra cells hold zeros no window wrote.",
+        ),
+    ],
+    hint_text="out = np.zeros((H - k_h + 1, W - k_w + 1)); two loops over its rows r and columns "
+    "c; each cell is the sum of x[r:r + k_h, c:c + k_w] * w. Kernels need not be square.",
+    solution_text="H, W = x.shape; k_h, k_w = w.shape; out = np.zeros((H - k_h + 1, W - k_w + 1)); "
+    "for r in range(out.shape[0]): for c in range(out.shape[1]): out[r, c] = "
+    "(x[r:r + k_h, c:c + k_w] * w).sum(); return out",
 )

@@ -1,11 +1,22 @@
-"""Notebook 02's exercises: output sizes, padding, dilation and the receptive field."""
+"""Notebook 02's exercises: output sizes, the formula the learner writes, dilation and the receptive
+field."""
 
 from __future__ import annotations
 
 import math
 
 from cnn_lib.arithmetic import conv_output_size, effective_kernel_size
-from cnn_lib.exercises.base import Exercise, Mistake, equals, number, pair, set_of, shape
+from cnn_lib.exercises.base import (
+    CodeMistake,
+    CodingExercise,
+    Exercise,
+    Mistake,
+    equals,
+    number,
+    pair,
+    set_of,
+    shape,
+)
 from cnn_lib.receptive_field import receptive_field
 
 # q1: 28 → 5×5, p = 0 → 3×3, s = 2, p = 1
@@ -32,8 +43,13 @@ q1 = Exercise(
             "You used the misprinted /2 for the first layer too; its stride is 1, so divide by 1.",
         ),
         Mistake(
+            equals((_first + 2 - 3) // 2),
+            f"One short: ⌊({_first} + 2·1 − 3)/2⌋ = {(_first + 2 - 3) // 2} counts the steps "
+            "between the windows; the formula adds 1 for the first window.",
+        ),
+        Mistake(
             equals((_first - 3) // 2 + 1),
-            "You left out the second layer's padding: i + 2p = 24 + 2·1.",
+            f"You left out the second layer's padding: i + 2p = {_first} + 2·1.",
         ),
     ],
     hint_text="Apply o = ⌊(i + 2p − k)/s⌋ + 1 twice, feeding the first output into the second; "
@@ -44,33 +60,105 @@ q1 = Exercise(
 )
 
 
-q2 = Exercise(
+# q2: the learner writes the formula for any k, s, p, d (the reference is checked against torch
+# over a grid in tests/test_exercises.py).
+
+
+def _output_size_reference(i, k, s=1, p=0, d=1):
+    return conv_output_size(i, k, s, p, d)
+
+
+def _floor_missing(i, k, s=1, p=0, d=1):
+    return (i + 2 * p - d * (k - 1) - 1) / s + 1
+
+
+def _misprint_floored(i, k, s=1, p=0, d=1):
+    return (i + 2 * p - d * (k - 1) - 1) // 2 + 1
+
+
+def _misprint(i, k, s=1, p=0, d=1):
+    return (i + 2 * p - d * (k - 1) - 1) / 2 + 1
+
+
+def _plus_one_forgotten(i, k, s=1, p=0, d=1):
+    return (i + 2 * p - d * (k - 1) - 1) // s
+
+
+def _dilation_ignored(i, k, s=1, p=0, d=1):
+    return (i + 2 * p - k) // s + 1
+
+
+def _padding_once(i, k, s=1, p=0, d=1):
+    return (i + p - d * (k - 1) - 1) // s + 1
+
+
+def _rounded_up(i, k, s=1, p=0, d=1):
+    return -(-(i + 2 * p - d * (k - 1) - 1) // s) + 1
+
+
+def _size_cases(rng) -> list[tuple]:
+    cases = []
+    while len(cases) < 40:
+        i, k, s, p, d = (
+            rng.randint(1, 40),
+            rng.randint(1, 7),
+            rng.randint(1, 4),
+            rng.randint(0, 3),
+            rng.randint(1, 3),
+        )
+        if i + 2 * p >= d * (k - 1) + 1:  # the kernel fits: torch computes a size
+            cases.append((i, k, s, p, d))
+    return cases
+
+
+q2 = CodingExercise(
     "q2",
-    expected=2,
-    kind=number,
+    reference=_output_size_reference,
+    cases=[
+        (28, 5, 1, 0, 1),
+        (28, 5, 2, 0, 1),
+        (28, 5, 1, 2, 1),
+        (24, 3, 2, 1, 1),
+        (10, 3, 1, 0, 4),
+    ],
+    random_cases=_size_cases,
     mistakes=[
-        Mistake(
-            equals(1),
-            "With p = 1 a 5×5, stride-2 layer gives ⌊(i − 3)/2⌋ + 1: for i = 8 that is 3, not 4. "
-            "p = 1 is the answer for a 3×3 kernel; this one is wider.",
+        CodeMistake(
+            _floor_missing,
+            "The floor is missing: a window that would hang off the edge is dropped, so the "
+            "fraction is rounded down (// in Python) before the + 1.",
         ),
-        Mistake(
-            equals(4),
-            "k − 1 = 4 is the padding a row needs in total; p is added on each side (i + 2p).",
+        CodeMistake(
+            _misprint,
+            "That is the /2 misprint: it divides by 2 whatever the stride, and without a floor. "
+            "Divide by s, and floor.",
         ),
-        Mistake(
-            equals(3),
-            "Too much: with p = 3, i = 8 gives ⌊(8 + 6 − 5)/2⌋ + 1 = 5, not 4.",
+        CodeMistake(
+            _misprint_floored,
+            "That is the /2 misprint: the 2 stands for the stride. Divide by s.",
         ),
-        Mistake(
-            equals(0),
-            "With p = 0 the 5×5 kernel drops two pixels on each side: i = 8 gives 2, not 4.",
+        CodeMistake(
+            _rounded_up,
+            "That rounds the fraction up; the formula floors it (// in Python).",
+        ),
+        CodeMistake(
+            _plus_one_forgotten,
+            "The + 1 is forgotten: the fraction counts the steps between windows, and the first "
+            "window adds one more.",
+        ),
+        CodeMistake(
+            _dilation_ignored,
+            "Dilation is ignored: a dilated kernel spans d(k − 1) + 1 pixels; use that in place "
+            "of k.",
+        ),
+        CodeMistake(
+            _padding_once,
+            "The padding is counted once: p zeros go on each side, so the padded row is i + 2p.",
         ),
     ],
-    hint_text="Try p = 0, 1, 2, 3: all(conv_output_size(i, 5, 2, p) == math.ceil(i / 2) for i in "
-    "range(1, 21)) (i below 5 needs enough padding for the kernel to fit at all).",
-    solution_text="p = 2 = (k − 1)/2: ⌊(i + 4 − 5)/2⌋ + 1 = ⌊(i − 1)/2⌋ + 1 = ⌈i/2⌉ for every i. "
-    "all(conv_output_size(i, 5, 2, 2) == math.ceil(i / 2) for i in range(1, 21)) → True.",
+    hint_text="Put the span of the dilated kernel, d(k − 1) + 1, in place of k in "
+    "⌊(i + 2p − k)/s⌋ + 1; Python's // floors.",
+    solution_text="return (i + 2 * p - d * (k - 1) - 1) // s + 1",
 )
 
 _halving = frozenset(
@@ -80,6 +168,30 @@ _halving = frozenset(
     for p in range(4)
     if k <= 64 + 2 * p and conv_output_size(64, k, s, p) == 32
 )
+
+
+_RANGES = {"k": range(1, 8), "s": range(1, 5), "p": range(4)}
+
+
+def _out_of_range(answer: frozenset) -> list[tuple[int, int, int]]:
+    return sorted(
+        c
+        for c in answer
+        if len(c) == 3 and any(v not in r for v, r in zip(c, _RANGES.values(), strict=True))
+    )
+
+
+def _q3_feedback_out_of_range(answer: frozenset) -> str:
+    configuration = _out_of_range(answer)[0]
+    faults = [
+        f"{name} = {value}, outside {r.start}–{r.stop - 1}"
+        for (name, r), value in zip(_RANGES.items(), configuration, strict=True)
+        if value not in r
+    ]
+    return (
+        f"(k, s, p) = {configuration} is outside the range asked ({'; '.join(faults)}): "
+        "keep k ≤ 7, s ≤ 4 and p ≤ 3 (k, s ≥ 1 and p ≥ 0)."
+    )
 
 
 def _wrong_configurations(answer: frozenset) -> list[tuple[int, int, int]]:
@@ -108,6 +220,7 @@ q3 = Exercise(
             lambda answer: any(len(c) != 3 for c in answer),
             "Each configuration is three numbers (k, s, p).",
         ),
+        Mistake(lambda answer: bool(_out_of_range(answer)), _q3_feedback_out_of_range),
         Mistake(
             _describe_wrong,
             _q3_feedback_wrong,
@@ -130,6 +243,10 @@ q4 = Exercise(
     expected=(_span, conv_output_size(10, 3, d=4)),
     kind=pair(number, number),
     mistakes=[
+        Mistake(
+            lambda answer: answer == (conv_output_size(10, 3, d=4), _span),
+            "The two numbers are swapped: first the span, then the output size.",
+        ),
         Mistake(
             lambda answer: answer[0] == 3 * 4,
             "The span is d(k − 1) + 1, not d·k: the 3 weights sit at 0, 4 and 8, so the kernel "
@@ -171,6 +288,11 @@ q5 = Exercise(
             lambda answer: answer[0] == 1 + 2 * 1 + 2 * 2 + 2 * 4,
             "You multiplied by each layer's own jump; use the jump of the layer before it "
             "(j₀ = 1, j₁ = 1, j₂ = 2).",
+        ),
+        Mistake(
+            lambda answer: answer == (_rows[-1].receptive_field, _rows[-2].jump),
+            f"r is right. The jump {_rows[-2].jump} is the one after the second layer; the third "
+            "layer's stride multiplies it again.",
         ),
         Mistake(
             lambda answer: answer[1] == 1 + 2 + 2,
