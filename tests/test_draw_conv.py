@@ -76,8 +76,24 @@ def test_step_figure_shows_the_products_their_sum_and_the_outputs_so_far():
     w = kernel("Sobel x")
     out = F.conv2d(torch.from_numpy(x)[None, None], torch.from_numpy(w)[None, None])[0, 0]
     labels = texts(draw_conv_step(x, w, position=4))  # row 1, column 1 of the 3×3 output
-    assert f"sum = {int(out[1, 1])} → output[1, 1]" in labels
+    assert f"sum = {int(out[1, 1])}" in labels
+    assert f"+ bias 0 → output[1, 1] = {int(out[1, 1])}" in labels
     assert f"{int(x[1, 1])}·(-1)" in labels
+    for value in out.flatten()[:5]:
+        assert str(int(value)) in labels
+
+
+def test_step_figure_adds_the_bias_to_the_sum_and_to_every_output_as_torch_does():
+    x = np.arange(25, dtype=float).reshape(5, 5) % 4
+    w = kernel("Laplacian")
+    out = F.conv2d(
+        torch.from_numpy(x)[None, None],
+        torch.from_numpy(w)[None, None],
+        bias=torch.tensor([-2.0], dtype=torch.float64),
+    )[0, 0]
+    labels = texts(draw_conv_step(x, w, position=4, bias=-2))
+    assert f"sum = {int(out[1, 1]) + 2}" in labels
+    assert f"+ bias (-2) → output[1, 1] = {int(out[1, 1])}" in labels
     for value in out.flatten()[:5]:
         assert str(int(value)) in labels
 

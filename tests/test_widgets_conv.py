@@ -68,8 +68,11 @@ def test_arithmetic_explorer_shows_an_impossible_kernel_inline_and_recovers():
 def test_step_explorer_position_moves_the_window_and_the_sum():
     explorer = ConvStepExplorer()
     x = step_grid()
+    bias = explorer.sliders["bias"].value
     expected = F.conv2d(
-        torch.from_numpy(x)[None, None], torch.from_numpy(KERNELS["Sobel x"].copy())[None, None]
+        torch.from_numpy(x)[None, None],
+        torch.from_numpy(KERNELS["Sobel x"].copy())[None, None],
+        bias=torch.tensor([float(bias)], dtype=torch.float64),
     )[0, 0]
     assert explorer.sliders["position"].max == 24
     for position in (0, 7, 24):
@@ -78,6 +81,24 @@ def test_step_explorer_position_moves_the_window_and_the_sum():
         assert f"output[{row}, {col}] =" in explorer.formula.value
         assert explorer.formula.value.split("= ")[-1].startswith(f"{int(expected[row, col])}<")
         assert "✓" in explorer.check.value
+
+
+@pytest.mark.parametrize("bias", [-3, 0, 2])
+def test_step_explorer_adds_the_bias_and_checks_it_against_torch(bias):
+    explorer = ConvStepExplorer(position=7)
+    explorer.sliders["bias"].value = bias
+    x = torch.from_numpy(step_grid())[None, None]
+    w = torch.from_numpy(KERNELS["Sobel x"].copy())[None, None]
+    window_sum = int(F.conv2d(x, w)[0, 0, 1, 2])
+    with_bias = int(
+        F.conv2d(x, w, bias=torch.tensor([float(bias)], dtype=torch.float64))[0, 0, 1, 2]
+    )
+    assert with_bias == window_sum + bias
+    shown = f"({bias})" if bias < 0 else str(bias)
+    assert f"+ bias {shown} = {with_bias}<" in explorer.formula.value
+    assert f"with bias {bias} gives output[1, 2] = {with_bias}" in explorer.check.value
+    assert "✓" in explorer.check.value
+    assert f"+ bias {shown} → output[1, 2] = {with_bias}" in explorer.figure.value
 
 
 def test_step_explorer_kernel_choice_changes_the_products():

@@ -193,19 +193,20 @@ def _skipped_band(index: int, size: int, left: float, top: float, cell: float) -
     )
 
 
-def draw_conv_step(x, w, position: int, *, cell: float = CELL) -> str:
+def draw_conv_step(x, w, position: int, *, bias: float = 0.0, cell: float = CELL) -> str:
     """Return an SVG of one step of a stride-1, unpadded convolution of a small grid ``x`` with kernel ``w``.
 
     ``position`` counts windows row by row (0 is the top-left). Shown: the input
-    with the window highlighted, the kernel, the element-wise products, their sum
-    and the output grid filled up to this position.
+    with the window highlighted, the kernel, the element-wise products, their sum,
+    the ``bias`` added to it (as ``torch.nn.Conv2d`` adds one per output channel) and the
+    output grid filled up to this position.
     """
     x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
     if x.ndim != 2 or w.ndim != 2 or w.shape[0] != w.shape[1]:
         raise ValueError(
             f"x must be a 2-D grid and w a square kernel; got shapes {x.shape} and {w.shape}."
         )
-    out = conv2d(x[None, None], w[None, None])[0, 0]
+    out = conv2d(x[None, None], w[None, None])[0, 0] + bias
     rows, cols = out.shape
     if not (isinstance(position, (int, np.integer)) and 0 <= position < rows * cols):
         raise ValueError(
@@ -240,7 +241,15 @@ def draw_conv_step(x, w, position: int, *, cell: float = CELL) -> str:
         label(
             product_x + k * product_cell / 2,
             top + k * product_cell + 20,
-            f"sum = {format_number(products.sum())} → output[{row}, {col}]",
+            f"sum = {format_number(products.sum())}",
+            14,
+            HIGHLIGHT_COLOR,
+            bold=True,
+        ),
+        label(
+            product_x + k * product_cell / 2,
+            top + k * product_cell + 40,
+            f"+ bias {_signed(bias)} → output[{row}, {col}] = {format_number(out[row, col])}",
             14,
             HIGHLIGHT_COLOR,
             bold=True,
@@ -261,8 +270,13 @@ def draw_conv_step(x, w, position: int, *, cell: float = CELL) -> str:
             HIGHLIGHT_COLOR,
         ),
     ]
-    height = top + max(x.shape[0] * cell, k * product_cell + 30) + 12
+    height = top + max(x.shape[0] * cell, k * product_cell + 50) + 12
     return svg(parts, output_x + cols * cell + 12, height, title="one step of a convolution")
+
+
+def _signed(value: float) -> str:
+    """Return a number as a term of a sum: negative ones in parentheses, as in the products."""
+    return f"({format_number(value)})" if value < 0 else format_number(value)
 
 
 def _product_text(patch: np.ndarray, w: np.ndarray) -> np.ndarray:

@@ -71,14 +71,16 @@ class ConvArithmeticExplorer(Explorer):
 
 @register
 class ConvStepExplorer(Explorer):
-    """A slider for the window's position on a 7×7 grid: window, products, their sum, the output cell."""
+    """Sliders for the window's position on a 7×7 grid and the bias: window, products, their sum,
+    the bias added, the output cell."""
 
     name = "conv-step"
     controls = {
         "position": IntControl("window position", 0, 24, 0),
         "kernel": ChoiceControl("kernel", INTEGER_KERNELS, "Sobel x"),
+        "bias": IntControl("bias b", -3, 3, 1),
     }
-    figure_height = "260px"
+    figure_height = "280px"
 
     def __init__(self, x=None, **values: Any) -> None:
         self.x = step_grid() if x is None else np.asarray(x, dtype=float)
@@ -90,8 +92,8 @@ class ConvStepExplorer(Explorer):
 
     def draw(self, values: dict[str, Any]) -> None:
         w = KERNELS[values["kernel"]]
-        position = values["position"]
-        self.figure.value = draw_conv_step(self.x, w, position)
+        position, bias = values["position"], values["bias"]
+        self.figure.value = draw_conv_step(self.x, w, position, bias=bias)
         cols = self.x.shape[1] - 2
         row, col = divmod(position, cols)
         patch = self.x[row : row + 3, col : col + 3]
@@ -99,21 +101,31 @@ class ConvStepExplorer(Explorer):
             f"{format_number(a)}·{format_number(b) if b >= 0 else f'({format_number(b)})'}"
             for a, b in zip(patch.ravel(), w.ravel(), strict=True)
         )
-        total = float(np.sum(patch * w))
+        total = float(np.sum(patch * w)) + bias
+        bias_text = format_number(bias) if bias >= 0 else f"({format_number(bias)})"
         self.formula.value = formula_html(
-            f"output[{row}, {col}] = {terms} = {format_number(total)}"
+            f"output[{row}, {col}] = {terms} + bias {bias_text} = {format_number(total)}"
         )
         with torch_threads(1):
             reference = torch.nn.functional.conv2d(
-                torch.from_numpy(self.x)[None, None], torch.from_numpy(np.array(w))[None, None]
+                torch.from_numpy(self.x)[None, None],
+                torch.from_numpy(np.array(w))[None, None],
+                bias=torch.tensor([float(bias)], dtype=torch.float64),
             )[0, 0, row, col].item()
         self.check.value = check_html(
             abs(reference - total) < 1e-9,
-            f"torch.nn.functional.conv2d gives output[{row}, {col}] = {format_number(reference)}",
+            f"torch.nn.functional.conv2d with bias {format_number(bias)} gives "
+            f"output[{row}, {col}] = {format_number(reference)}",
         )
 
     def benchmark_moves(self) -> list[dict[str, Any]]:
-        return [{"position": 12}, {"position": 0}, {"kernel": "Laplacian"}, {"kernel": "Sobel x"}]
+        return [
+            {"position": 12},
+            {"position": 0},
+            {"kernel": "Laplacian"},
+            {"kernel": "Sobel x"},
+            {"bias": -2},
+        ]
 
 
 CUSTOM = "custom (edit the numbers)"

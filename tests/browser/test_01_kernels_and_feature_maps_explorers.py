@@ -14,11 +14,13 @@ from tests.browser.lab_notebook import LabNotebook
 NOTEBOOK = "notebooks/01_kernels_and_feature_maps.ipynb"
 
 
-def torch_window_sum(position: int, kernel: str) -> tuple[int, int, float]:
-    """Return (row, col, value) of the output cell at a window position, computed by PyTorch."""
+def torch_window_sum(position: int, kernel: str, bias: int = 1) -> tuple[int, int, float]:
+    """Return (row, col, value) of the output cell at a window position, computed by PyTorch
+    (with the explorer's default bias, 1)."""
     x = torch.from_numpy(step_grid())[None, None]
     w = torch.from_numpy(np.array(KERNELS[kernel]))[None, None]
-    output = torch.nn.functional.conv2d(x, w)[0, 0]
+    b = torch.tensor([float(bias)], dtype=torch.float64)
+    output = torch.nn.functional.conv2d(x, w, bias=b)[0, 0]
     row, col = divmod(position, output.shape[1])
     return row, col, output[row, col].item()
 
