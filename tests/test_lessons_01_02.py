@@ -154,3 +154,21 @@ def test_symmetric_classic_kernels_are_the_same_under_convolution():
         w = torch.from_numpy(kernel(name))[None, None]
         same = torch.allclose(F.conv2d(photo, w), F.conv2d(photo, w.flip(-1, -2)))
         assert same == (name in symmetric)
+
+
+def test_a_resnet_body_keeps_the_shape_so_y_equals_x_plus_f_of_x_exists():
+    # Notebook 02's skip-connection cell: F(x) of a 3×3, p = 1 body has x's shape; a stride-2
+    # block halves it, and a 1×1, stride-2 convolution on the skip path brings x to that shape.
+    body = torch.nn.Sequential(
+        torch.nn.Conv2d(64, 64, 3, padding=1),
+        torch.nn.ReLU(),
+        torch.nn.Conv2d(64, 64, 3, padding=1),
+    )
+    x = torch.randn(1, 64, 56, 56, generator=torch.Generator().manual_seed(0))
+    assert (x + body(x)).shape == x.shape == body(x).shape
+    halving = torch.nn.Conv2d(64, 128, 3, stride=2, padding=1)(x)
+    shortcut = torch.nn.Conv2d(64, 128, 1, stride=2)(x)
+    assert halving.shape == shortcut.shape == (1, 128, 28, 28)
+    assert conv_output_size(56, 1, 2, 0) == conv_output_size(56, 3, 2, 1) == 28
+    with pytest.raises(RuntimeError):
+        x + halving  # without the shortcut the sum does not exist

@@ -94,10 +94,6 @@ def test_checked_cells_have_stored_output_and_use_the_tag_not_a_comment(notebook
             assert cell.outputs, cell.source[:80]
 
 
-# Notebook 07 is being rebuilt from a script by the lead (issue 17); its exercises move to
-# cnn_lib.exercises.nb07 there. Strict: this entry must go when the rebuilt notebook lands.
-EXERCISES_PENDING: set[str] = set()
-
 CHECK_CELL = re.compile(r"^(?:#[^\n]*\n)*answer = None  # your answer\n(q\d+)\.check\(answer\)$")
 # A coding exercise: a function whose body is `...` (after an optional docstring), then its check.
 CODE_CHECK_CELL = re.compile(
@@ -118,14 +114,8 @@ def output_text(cell) -> str:
     return "".join(parts)
 
 
-def pending(request, notebook_path: Path) -> None:
-    if notebook_path.name in EXERCISES_PENDING:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="notebook 07 is being rebuilt"))
-
-
-def test_no_cell_hides_its_source_and_no_solutions_section(request, notebook_path):
+def test_no_cell_hides_its_source_and_no_solutions_section(notebook_path):
     # GitHub and Colab ignore `source_hidden`: a hidden solution is a visible one there.
-    pending(request, notebook_path)
     notebook = nbformat.read(notebook_path, as_version=4)
     for cell in notebook.cells:
         assert not cell.metadata.get("jupyter", {}).get("source_hidden"), cell.source[:80]
@@ -136,8 +126,7 @@ def test_no_cell_hides_its_source_and_no_solutions_section(request, notebook_pat
             assert "<details>" not in cell.source, cell.source[:80]
 
 
-def test_every_exercise_is_answered_in_a_cell_and_checked(request, notebook_path):
-    pending(request, notebook_path)
+def test_every_exercise_is_answered_in_a_cell_and_checked(notebook_path):
     notebook = nbformat.read(notebook_path, as_version=4)
     sources = [cell.source for cell in notebook.cells]
     start = next(i for i, text in enumerate(sources) if text.startswith("## Exercises"))
