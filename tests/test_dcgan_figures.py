@@ -13,6 +13,7 @@ from cnn_lib.dcgan.figures import (
     latents_by_class,
     pick_snapshots,
     plot_gan_diagram,
+    plot_class_histogram,
     plot_gan_history,
     plot_snapshot_strip,
     snapshot_animation_gif,
@@ -64,3 +65,17 @@ def test_digit_arithmetic_draws_every_found_digit_for_each_source():
     assert images.shape == (min(2, found) * len(digits), 1, 16, 16)
     with pytest.raises(ValueError, match="no latent vectors"):
         digit_arithmetic(generator, {3: torch.zeros(0, 8, 1, 1)})
+
+
+def test_class_histogram_draws_each_set_as_shares_of_its_own_total():
+    import numpy as np
+
+    real = np.full(10, 100)
+    collapsed = np.array([0, 600, 0, 0, 0, 0, 0, 400, 0, 0])
+    figure = plot_class_histogram({"real": real, "collapsed": collapsed})
+    bars = [patch.get_height() for patch in figure.axes[0].patches]
+    assert len(bars) == 20
+    assert bars[:10] == pytest.approx([0.1] * 10)
+    assert bars[10:] == pytest.approx([0, 0.6, 0, 0, 0, 0, 0, 0.4, 0, 0])
+    with pytest.raises(ValueError, match="empty"):
+        plot_class_histogram({})

@@ -219,3 +219,35 @@ def _decode(generator, latents: torch.Tensor) -> torch.Tensor:
     return torch.cat(
         [generator.eval()(chunk.to(device)).float().cpu() for chunk in latents.split(500)]
     )
+
+
+def plot_class_histogram(counts: dict[str, np.ndarray], title: str = "Which digits appear"):
+    """Return grouped bars: for each named set of images, the share of each predicted digit.
+
+    ``counts`` maps a label ("held-out real digits", "generated") to per-class counts; each set
+    is drawn as shares of its own total, so sets of different sizes compare. A generator that
+    has dropped digits (mode collapse) shows empty or tiny bars where the real set has a tenth.
+    """
+    if not counts:
+        raise ValueError("counts is empty; pass at least one set of per-class counts.")
+    figure = new_figure(8.0, 3.0)
+    axes = figure.subplots()
+    colours = (INPUT_COLOR, OUTPUT_COLOR, KERNEL_COLOR, SKY_COLOR)
+    width = 0.8 / len(counts)
+    for index, (label, values) in enumerate(counts.items()):
+        values = np.asarray(values, dtype=float)
+        classes = np.arange(len(values))
+        axes.bar(
+            classes + (index - (len(counts) - 1) / 2) * width,
+            values / max(values.sum(), 1),
+            width,
+            label=label,
+            color=colours[index % len(colours)],
+        )
+    axes.axhline(0.1, color=TEXT_COLOR, linewidth=0.8, linestyle=":")
+    axes.set_xticks(np.arange(len(values)))
+    axes.set_xlabel("digit the classifier sees")
+    axes.set_ylabel("share of the images")
+    axes.set_title(title)
+    axes.legend(frameon=False)
+    return figure
