@@ -12,16 +12,19 @@ from __future__ import annotations
 import re
 import secrets
 import shutil
+import statistics
 
 import nbformat
 import pytest
 
+from cnn_lib.widgets.latent import WALK_STEPS
 from tests.browser.conftest import ROOT
 from tests.browser.lab_browser import SAVE_REFUSED
-from tests.browser.lab_notebook import LabNotebook
+from tests.browser.lab_notebook import _REDRAW_SETTLED, _WATCH_REDRAW, LabNotebook
 
 FOLDER = ROOT / "runs" / "browser_07"  # runs/ is gitignored
 SHORT_CELL = 1
+LONG_CELL = 1
 REDRAW_LIMIT_MS = 150
 
 SETUP = """\
@@ -72,6 +75,13 @@ WATCH_PANELS = """(cells) => {
 }"""
 CELL_OUTPUTS = """(index) => window.jupyterapp.shell.currentWidget.content.widgets[index]
                      .model.outputs.toJSON()"""
+# Everything before the long run has run, and the long run has shown its first panel frame.
+LONG_RUN_SHOWING = """(long) => {
+  const cells = window.jupyterapp.shell.currentWidget.content.widgets;
+  const before = cells.slice(0, long).filter(c => c.model.type === 'code');
+  if (!before.every(c => c.model.executionCount !== null)) return false;
+  return cells[long].model.outputs.toJSON().some(o => (o.data || {})['image/png']);
+}"""
 ALL_DONE = """() => {
   const panel = window.jupyterapp.shell.currentWidget;
   const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
@@ -82,8 +92,8 @@ ALL_DONE = """() => {
 }"""
 
 
-def write_notebook(path, out) -> None:
-    cells = [SETUP.format(out=str(out)), SHORT, WALK, ARITHMETIC]
+def write_notebook(path, out, cells=None) -> None:
+    cells = cells or [SETUP.format(out=str(out)), SHORT, WALK, ARITHMETIC]
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     notebook.metadata["kernelspec"] = {
         "name": "python3",
@@ -95,7 +105,7 @@ def write_notebook(path, out) -> None:
 
 @pytest.fixture(scope="module")
 def notebook(browser, lab_server):
-    """Write the notebook, run it, interrupt its last cell once its panel has changed; yield it."""
+    """Write the notebook (a short run and both explorers), run all its cells; yield it."""
     token = secrets.token_hex(4)
     folder = FOLDER / token
     folder.mkdir(parents=True)
@@ -108,7 +118,8 @@ def notebook(browser, lab_server):
         page = opened.page
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
         page.evaluate(WATCH_PANELS, [SHORT_CELL])
-        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        # Braces: evaluate must not await the command's promise, which settles when all cells ran.
+        page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
         page.wait_for_timeout(500)
         page.wait_for_function(ALL_DONE, timeout=240_000, polling=500)
         opened.folder = folder
@@ -173,3 +184,65 @@ def test_every_explorer_on_the_page_redraws_when_its_first_control_moves(noteboo
     for explorer in (notebook.explorer("latent-walk"), notebook.explorer("digit-arithmetic")):
         assert notebook.distorted_images(explorer) == []
     assert notebook.explorers_that_do_not_redraw() == []
+
+
+@pytest.fixture(scope="module")
+def interrupted(browser, lab_server):
+    """A second notebook: a 300 s run interrupted from the Kernel menu once its panel shows."""
+    folder = FOLDER / secrets.token_hex(4)
+    folder.mkdir(parents=True)
+    path = folder / "interrupt.ipynb"
+    write_notebook(path, folder, [SETUP.format(out=str(folder)), LONG])
+    opened = LabNotebook(browser, lab_server, str(path.relative_to(ROOT)))
+    try:
+        opened.open()
+        page = opened.page
+        # Braces: evaluate must not await the command's promise, which settles when all cells ran.
+        page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+        page.wait_for_function(LONG_RUN_SHOWING, arg=LONG_CELL, timeout=120_000, polling=250)
+        page.wait_for_timeout(1500)  # a few training steps, then Kernel ▸ Interrupt
+        page.evaluate("() => window.jupyterapp.commands.execute('kernelmenu:interrupt')")
+        page.wait_for_function(ALL_DONE, timeout=60_000, polling=500)
+        opened.folder = folder
+        yield opened
+    finally:
+        opened.close()
+        lab_server.shut_down_kernels()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_an_interrupt_from_the_kernel_menu_leaves_the_last_frame_and_a_checkpoint(interrupted):
+    assert "stopped: interrupted" in printed(interrupted, LONG_CELL)
+    status = "".join(panel_output(interrupted, LONG_CELL)["data"]["text/plain"])
+    assert status.endswith("· interrupted"), status
+    assert (interrupted.folder / "long" / "checkpoint.pt").exists()
+
+
+def dropdown_redraw_ms(notebook, explorer, index: int) -> float:
+    """Choose option ``index`` of the explorer's first dropdown; return ms to its last redraw."""
+    select = explorer.locator(".widget-dropdown select").first
+    notebook.page.evaluate(_WATCH_REDRAW, explorer.element_handle())
+    notebook.page.evaluate(
+        """([el, index]) => { window.__cnnRedraw.start = performance.now();
+             el.selectedIndex = index; el.dispatchEvent(new Event('change', {bubbles: true})); }""",
+        [select.element_handle(), index],
+    )
+    notebook.page.wait_for_function(_REDRAW_SETTLED, arg=400, timeout=15_000)
+    return notebook.page.evaluate(
+        "() => window.__cnnRedraw.times.at(-1) - window.__cnnRedraw.start"
+    )
+
+
+def test_both_explorers_redraw_in_a_median_of_at_most_150_ms(notebook):
+    walk = notebook.explorer("latent-walk")
+    slider = notebook.control(walk, "slider", f"walk step (of {WALK_STEPS})")
+    keys = ["ArrowRight", "ArrowLeft"] * 4
+    walk_ms = [notebook.redraw_ms(walk, slider, key) for key in keys]
+    arithmetic = notebook.explorer("digit-arithmetic")
+    arithmetic_ms = [dropdown_redraw_ms(notebook, arithmetic, index) for index in (1, 2, 3, 0) * 2]
+    print(
+        f"median redraw: walk {statistics.median(walk_ms):.0f} ms, "
+        f"arithmetic {statistics.median(arithmetic_ms):.0f} ms"
+    )
+    assert statistics.median(walk_ms) <= REDRAW_LIMIT_MS, walk_ms
+    assert statistics.median(arithmetic_ms) <= REDRAW_LIMIT_MS, arithmetic_ms
