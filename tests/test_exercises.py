@@ -172,7 +172,7 @@ WRONG_ANSWERS = [
     (nb07.q2, "c", "round to exactly"),
     (nb07.q3, "b", "end, not the start"),
     (nb07.q3, "c", "fooled"),
-    # the functions of notebooks 03–05, written wrong as a learner might
+    # the functions of notebooks 03–05 and 07, written wrong as a learner might
     (nb03.q5, lambda x, k, s, p: F.max_pool2d(x[None, None], k, 1, p)[0, 0], "stride is ignored"),
     (nb03.q5, lambda x, k, s, p: F.max_pool2d(F.pad(x[None, None], (p,) * 4), k, s)[0, 0], "−∞"),
     (
@@ -191,6 +191,8 @@ WRONG_ANSWERS = [
     ),
     (nb05.q6, count_without_biases, "biases are forgotten"),
     (nb05.q6, count_with_k_for_k_squared, "k where k² belongs"),
+    (nb07.q4, nb07._labels_swapped, "labels are swapped"),
+    (nb07.q4, nb07._fake_not_detached, "not detached"),
     # notebook 06: a count, two functions the learner writes, a layer
     (nb06.q1, 112_896, "biases"),
     (nb06.q1, 160, "convolution"),
