@@ -2,20 +2,17 @@
 
 import base64
 import io
-import os
-import signal
 
 import pytest
 import torch
 from PIL import Image
 
-import cnn_lib.dcgan.run as run_module
 from cnn_lib.dcgan.__main__ import main
 from cnn_lib.dcgan.checkpoint import load_checkpoint
 from cnn_lib.dcgan.config import TrainConfig
 from cnn_lib.dcgan.loop import train_dcgan
 from cnn_lib.dcgan.panel import PanelFrame, TrainingPanel, choose_panel, panel_bundle
-from tests.dcgan_tiny import TINY_SIZES, tiny_config
+from tests.dcgan_tiny import TINY_SIZES, interrupt_at, tiny_config
 
 QUIET = {"progress": False, "log": lambda *args: None}
 
@@ -80,20 +77,6 @@ def test_each_frame_shows_the_current_samples(tmp_path):
     train_dcgan(tiny_config(tmp_path, max_seconds=1.0), panel=panel, **QUIET)
     pictures = [decoded(bundle).tobytes() for bundle in panel.fake.shown + panel.fake.updates]
     assert len(set(pictures)) >= 3, "frames should differ as the generator and curves change"
-
-
-def interrupt_at(step: int, monkeypatch) -> None:
-    """Make the library's training step send this process SIGINT (Ctrl-C) right after ``step`` steps."""
-    real_step, calls = run_module.train_step, []
-
-    def step_then_interrupt(*args, **kwargs):
-        stats = real_step(*args, **kwargs)
-        calls.append(1)
-        if len(calls) == step:
-            os.kill(os.getpid(), signal.SIGINT)
-        return stats
-
-    monkeypatch.setattr(run_module, "train_step", step_then_interrupt)
 
 
 def test_ctrl_c_leaves_the_last_frame_and_a_checkpoint(tmp_path, monkeypatch):

@@ -2,7 +2,6 @@
 
 import json
 import math
-import os
 import signal
 import warnings
 from dataclasses import replace
@@ -28,7 +27,7 @@ from cnn_lib.dcgan.step import (
     train_step,
     update_ema,
 )
-from tests.dcgan_tiny import TINY_MODEL
+from tests.dcgan_tiny import TINY_MODEL, interrupt_at
 from tests.dcgan_tiny import tiny_config as tiny_cpu_config
 
 
@@ -205,21 +204,6 @@ def test_a_short_run_writes_checkpoint_metrics_and_sample_grids(tmp_path):
         and state["fixed_noise"].shape == (64, 8, 1, 1)
     )
     assert result.snapshots[0][0] == 0 and result.snapshots[-1][0] == result.steps
-
-
-def interrupt_at(step: int, monkeypatch) -> None:
-    """Make the training step send this process SIGINT (Ctrl-C) right after step number ``step``."""
-    real_step = train_module.train_step
-    calls = []
-
-    def step_then_interrupt(*args, **kwargs):
-        stats = real_step(*args, **kwargs)
-        calls.append(1)
-        if len(calls) == step:
-            os.kill(os.getpid(), signal.SIGINT)
-        return stats
-
-    monkeypatch.setattr(train_module, "train_step", step_then_interrupt)
 
 
 def test_a_run_interrupted_and_resumed_continues_the_same_loss_curve(tmp_path, monkeypatch):

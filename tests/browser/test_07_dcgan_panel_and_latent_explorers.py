@@ -20,7 +20,14 @@ import pytest
 from cnn_lib.widgets.latent import WALK_STEPS
 from tests.browser.conftest import ROOT
 from tests.browser.lab_browser import SAVE_REFUSED
-from tests.browser.lab_notebook import _REDRAW_SETTLED, _WATCH_REDRAW, LabNotebook
+from tests.browser.lab_notebook import (
+    _ALL_CELLS_DONE as ALL_DONE,
+)
+from tests.browser.lab_notebook import (
+    _REDRAW_SETTLED,
+    _WATCH_REDRAW,
+    LabNotebook,
+)
 
 FOLDER = ROOT / "runs" / "browser_07"  # runs/ is gitignored
 SHORT_CELL = 1
@@ -81,14 +88,6 @@ LONG_RUN_SHOWING = """(long) => {
   const before = cells.slice(0, long).filter(c => c.model.type === 'code');
   if (!before.every(c => c.model.executionCount !== null)) return false;
   return cells[long].model.outputs.toJSON().some(o => (o.data || {})['image/png']);
-}"""
-ALL_DONE = """() => {
-  const panel = window.jupyterapp.shell.currentWidget;
-  const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
-  if (!kernel || kernel.status !== 'idle') return false;
-  const cells = panel.content.widgets.filter(c => c.model.type === 'code');
-  const failed = cells.some(c => c.model.outputs.toJSON().some(o => o.output_type === 'error'));
-  return failed || cells.every(c => c.model.executionCount !== null);
 }"""
 
 
