@@ -298,10 +298,9 @@ def is_unfilled(function: Callable) -> bool:
         tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
     except (OSError, TypeError, SyntaxError):
         # No source to read (defined in `python -c`, say): a body of `...` or `pass` compiles
-        # to the same bytecode as an empty function's, whatever the arguments.
-        code = getattr(function, "__code__", None)
-        empty = {_empty.__code__.co_code, _empty_documented.__code__.co_code}
-        return code is not None and code.co_code in empty
+        # to "return None" alone (LOAD_CONST None + RETURN_VALUE, or 3.12+'s RETURN_CONST None),
+        # whatever the arguments and docstring; the raw bytes differ between Python versions.
+        return _returns_none_only(function)
     definition = tree.body[0] if tree.body else None
     if not isinstance(definition, ast.FunctionDef | ast.AsyncFunctionDef):
         return False
@@ -318,13 +317,19 @@ def is_unfilled(function: Callable) -> bool:
     )
 
 
-# Unfilled functions, without and with a docstring, for is_unfilled to compare bytecode with.
-def _empty(): ...
+def _returns_none_only(function: Callable) -> bool:
+    """Return True when ``function``'s bytecode does nothing but return None."""
+    import dis
 
-
-def _empty_documented():
-    """A docstring moves None to the second constant, which changes the bytecode."""
-    ...
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return False
+    steps = [
+        (step.opname, step.argval)
+        for step in dis.get_instructions(code)
+        if step.opname not in {"RESUME", "NOP", "CACHE"}
+    ]
+    return steps in ([("RETURN_CONST", None)], [("LOAD_CONST", None), ("RETURN_VALUE", None)])
 
 
 @dataclass(frozen=True)
