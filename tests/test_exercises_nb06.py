@@ -160,3 +160,13 @@ def test_coding_exercise_passes_a_non_function_back_with_a_sentence():
     )
     assert "Pass the function itself" in message(exercise, 3)
     assert message(exercise, lambda x: -x).endswith("m")
+
+
+def test_is_unfilled_is_not_misled_by_another_snippets_source_under_the_same_name(monkeypatch):
+    import linecache
+
+    # Code made by exec is named "<string>"; linecache may hold another snippet under that name.
+    monkeypatch.setitem(linecache.cache, "<string>", (6, None, ["x = 1\n"], "<string>"))
+    compiled = {}
+    exec("def f(a, b):\n    ...\n\ndef g(a):\n    return a\n", compiled)
+    assert is_unfilled(compiled["f"]) and not is_unfilled(compiled["g"])

@@ -289,32 +289,14 @@ CODE_PROMPT = "Write the body of {name} above (replace the ...), then run this c
 
 
 def is_unfilled(function: Callable) -> bool:
-    """Return True when ``function``'s body is still only ``...`` or ``pass`` (after a docstring)."""
-    import ast
-    import inspect
-    import textwrap
+    """Return True when ``function``'s body is still only ``...`` or ``pass`` (after a docstring).
 
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
-    except (OSError, TypeError, SyntaxError):
-        # No source to read (defined in `python -c`, say): a body of `...` or `pass` compiles
-        # to "return None" alone (LOAD_CONST None + RETURN_VALUE, or 3.12+'s RETURN_CONST None),
-        # whatever the arguments and docstring; the raw bytes differ between Python versions.
-        return _returns_none_only(function)
-    definition = tree.body[0] if tree.body else None
-    if not isinstance(definition, ast.FunctionDef | ast.AsyncFunctionDef):
-        return False
-    body = definition.body
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-        if isinstance(body[0].value.value, str) and len(body) > 1:
-            body = body[1:]  # a docstring, then the body
-    return all(
-        isinstance(statement, ast.Pass)
-        or isinstance(statement, ast.Expr)
-        and isinstance(statement.value, ast.Constant)
-        and statement.value.value is Ellipsis
-        for statement in body
-    )
+    Read from the compiled code, not the source: such a body compiles to "return None" alone
+    (LOAD_CONST None + RETURN_VALUE, or RETURN_CONST None from Python 3.12), whatever the
+    arguments and docstring. The source can be missing (``python -c``) or, for code made by
+    ``exec``, be another snippet's that ``linecache`` keeps under the same ``<string>`` name.
+    """
+    return _returns_none_only(function)
 
 
 def _returns_none_only(function: Callable) -> bool:
