@@ -177,31 +177,30 @@ def _discriminator_step_reference(D, optimizer_D, real, fake):
     return loss_D
 
 
-def _fake_not_detached(D, optimizer_D, real, fake):
-    ones, zeros = torch.ones(len(real)), torch.zeros(len(real))
-    loss_D = _bce(D(real), ones) + _bce(D(fake), zeros)
+def _update(optimizer_D, loss_D):
+    """The end every mistaken D half below shares with the reference: one update; return loss_D."""
     optimizer_D.zero_grad()
     loss_D.backward()
     optimizer_D.step()
     return loss_D
+
+
+def _fake_not_detached(D, optimizer_D, real, fake):
+    ones, zeros = torch.ones(len(real)), torch.zeros(len(real))
+    loss_D = _bce(D(real), ones) + _bce(D(fake), zeros)
+    return _update(optimizer_D, loss_D)
 
 
 def _labels_swapped(D, optimizer_D, real, fake):
     ones, zeros = torch.ones(len(real)), torch.zeros(len(real))
     loss_D = _bce(D(real), zeros) + _bce(D(fake.detach()), ones)
-    optimizer_D.zero_grad()
-    loss_D.backward()
-    optimizer_D.step()
-    return loss_D
+    return _update(optimizer_D, loss_D)
 
 
 def _sigmoid_before_loss(D, optimizer_D, real, fake):
     ones, zeros = torch.ones(len(real)), torch.zeros(len(real))
     loss_D = _bce(D(real).sigmoid(), ones) + _bce(D(fake.detach()).sigmoid(), zeros)
-    optimizer_D.zero_grad()
-    loss_D.backward()
-    optimizer_D.step()
-    return loss_D
+    return _update(optimizer_D, loss_D)
 
 
 def _stepped_between_losses(D, optimizer_D, real, fake):
@@ -229,10 +228,7 @@ def _one_batch_through_d(D, optimizer_D, real, fake):
     logits = D(torch.cat([real, fake.detach()]))
     labels = torch.cat([torch.ones(len(real)), torch.zeros(len(fake))])
     loss_D = 2 * _bce(logits, labels)
-    optimizer_D.zero_grad()
-    loss_D.backward()
-    optimizer_D.step()
-    return loss_D
+    return _update(optimizer_D, loss_D)
 
 
 def _mean_of_the_two(D, optimizer_D, real, fake):
